@@ -194,12 +194,17 @@ class Gazetteer:
         return found[0][1] if found else None
 
     def close_matches(self, name: str, n: int = 5) -> list[str]:
-        """Spellings close to ``name`` among places in Kazakhstan, its region, countries and curated entries."""
+        """Names of places spelt close to ``name`` (Kazakhstan, its region, countries, curated entries)."""
         key = normalize_name(name)
         if not key:
             return []
         pool = _suggestion_pool(self)
-        return difflib.get_close_matches(key, pool, n=n, cutoff=0.75)
+        names: list[str] = []
+        for k in difflib.get_close_matches(key, pool, n=3 * n, cutoff=0.75):
+            best = self.lookup(k)
+            if best is not None and best.name not in names:
+                names.append(best.name)
+        return names[:n]
 
 
 @functools.cache

@@ -1,0 +1,77 @@
+"""The ``python -m geodata`` command line.
+
+Commands print JSON (one object, an array, or JSON Lines) on stdout. Bad input gets one line
+on stderr saying what and how to fix it, and a non-zero exit: 1 for input or data errors,
+2 for usage errors (argparse). Never a traceback for input we can foresee.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from geodata.errors import DataError, InputError
+
+__all__ = ["main"]
+
+
+def _dump(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=False)
+
+
+def cmd_geocode(args: argparse.Namespace) -> int:
+    """Resolve a place name; add border distances for places in Kazakhstan."""
+    from geodata.gazetteer import load_gazetteer
+
+    name = " ".join(args.name).strip()
+    if not name:
+        raise InputError("geocode: empty place name; give a name, e.g. python -m geodata geocode Almaty")
+    gz = load_gazetteer()
+    place = gz.lookup(name)
+    if place is None:
+        close = gz.close_matches(name)
+        hint = f"; close matches: {', '.join(close)}" if close else "; check the spelling"
+        raise InputError(f"geocode: no place named {name!r} in the gazetteer{hint}")
+    out = {
+        "name": place.name,
+        "kind": place.kind,
+        "country": place.country,
+        "lat": place.lat,
+        "lon": place.lon,
+        "id": place.id,
+        "source": place.source,
+        "precision": place.precision,
+    }
+    if args.all:
+        out["candidates"] = [{"id": p.id, "name": p.name, "kind": p.kind, "country": p.country} for p in gz.candidates(name)]
+    if place.country == "KZ":
+        from geodata.borders import border_distance
+
+        out["border"] = border_distance(place.lon, place.lat)
+    print(_dump(out))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="python -m geodata", description="Qantar Atlas data tools.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("geocode", help="resolve a place name to one JSON object (with border distances in Kazakhstan)")
+    p.add_argument("name", nargs="*", help="place name, any spelling: Alma-Ata, Nur-Sultan, Janaozen ...")
+    p.add_argument("--all", action="store_true", help="also list every candidate, best first")
+    p.set_defaults(func=cmd_geocode)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (InputError, DataError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
