@@ -201,7 +201,7 @@ def _check_entry(file: str, noun: str, eid: str, entry: dict, problems: list[str
         if not gz.has(entry[f]):
             problems.append(
                 f"{file}: {noun} '{eid}' field '{f}': unknown place id {entry[f]!r}; use an id from the gazetteer "
-                f"(python -m geodata gazetteer NAME) or add it to geodata/data/curated.toml"
+                f"(python -m geodata geocode NAME) or add it to geodata/data/curated.toml"
             )
     out["evidence"] = tuple(_verify(file, noun, eid, i, ev, problems) for i, ev in enumerate(entry["evidence"]))
     return out if len(problems) == before else None
@@ -232,6 +232,8 @@ def check_catalogue(tables: Mapping[str, dict]) -> tuple[list[str], dict[str, li
     problems: list[str] = []
     built: dict[str, list] = {"event": [], "troop": [], "figure": []}
     seen: dict[str, str] = {}
+    # Cross-references check against every declared id, so one broken entry is one problem.
+    declared: dict[str, set[str]] = {"event": set(), "troop": set(), "figure": set()}
     for file, (key, noun, _) in SCHEMAS.items():
         if file not in tables:
             problems.append(f"{file}: missing from the catalogue; restore it from git")
@@ -247,14 +249,14 @@ def check_catalogue(tables: Mapping[str, dict]) -> tuple[list[str], dict[str, li
             if eid in seen:
                 problems.append(f"{file}: {noun} '{eid}' field 'id': duplicate id, already used in {seen[eid]}; ids must be unique across the catalogue")
             seen.setdefault(eid, file)
+            declared[noun].add(eid)
             if schema_problems:
                 problems.extend(schema_problems)
                 continue
             typed = _check_entry(file, noun, eid, entry, problems)
             if typed is not None:
                 built[noun].append(_build(noun, entry, typed))
-    events = {e.id for e in built["event"]}
-    figures = {f.id for f in built["figure"]}
+    events, figures = declared["event"], declared["figure"]
     for f in built["figure"]:
         if f.event and f.event not in events:
             problems.append(f"figures.toml: figure '{f.id}' field 'event': no event {f.event!r} in events.toml")
@@ -284,7 +286,7 @@ def parse_catalogue(tables: Mapping[str, dict], origin: str = "catalogue") -> Ca
     """
     problems, built = check_catalogue(tables)
     if problems:
-        more = f" (+{len(problems) - 1} more; run scripts/locate_quote.py --fix on quotes, then re-check)" if len(problems) > 1 else ""
+        more = f" (+{len(problems) - 1} more; check_catalogue lists them all)" if len(problems) > 1 else ""
         raise DataError(problems[0] + more)
     return Catalogue(
         events=tuple(sorted(built["event"], key=lambda e: e.id)),
