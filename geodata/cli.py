@@ -53,6 +53,25 @@ def cmd_geocode(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write every layer of the filtered view as RFC 7946 GeoJSON into OUTDIR."""
+    from geodata.layers import export
+
+    paths = export(args.outdir, date_from=args.date_from, date_to=args.date_to, sources=args.source or None,
+                   types=args.type or None)
+    for path in paths:
+        print(path)
+    return 0
+
+
+def cmd_claims(args: argparse.Namespace) -> int:
+    """Print every claim check as one JSON array."""
+    from geodata.claims import check_all
+
+    print(json.dumps(check_all(), ensure_ascii=False, indent=2))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="python -m geodata", description="Qantar Atlas data tools.")
@@ -62,6 +81,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", nargs="*", help="place name, any spelling: Alma-Ata, Nur-Sultan, Janaozen ...")
     p.add_argument("--all", action="store_true", help="also list every candidate, best first")
     p.set_defaults(func=cmd_geocode)
+
+    p = sub.add_parser("export", help="write events, troops, figures, places, borders and claims as GeoJSON into OUTDIR")
+    p.add_argument("outdir", help="directory to write into (created if missing)")
+    p.add_argument("--from", dest="date_from", metavar="DATE", help="keep entries on or after DATE (YYYY-MM-DD)")
+    p.add_argument("--to", dest="date_to", metavar="DATE", help="keep entries on or before DATE (YYYY-MM-DD)")
+    p.add_argument("--source", nargs="+", metavar="ID", help="keep entries citing any of these source ids")
+    p.add_argument("--type", nargs="+", metavar="TYPE", help="keep events of these types")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("claims", help="print the checks of the seeds' geographic claims as a JSON array")
+    p.set_defaults(func=cmd_claims)
     return parser
 
 
