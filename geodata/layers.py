@@ -327,7 +327,7 @@ def border_bands(km: float, neighbours: tuple[str, ...]) -> gpd.GeoDataFrame:
         c = r.geometry.centroid
         aeqd = f"+proj=aeqd +lat_0={c.y:.4f} +lon_0={c.x:.4f} +datum=WGS84 +units=m"
         line = gpd.GeoSeries([r.geometry], crs=CRS).to_crs(aeqd)
-        band = line.buffer(km * 1000, resolution=8).simplify(km * 20).to_crs(CRS).iloc[0]
+        band = line.buffer(km * 1000, quad_segs=8).simplify(km * 20).to_crs(CRS).iloc[0]
         rows.append({"id": f"band:{r['iso_a2']}:{km:g}", "neighbour": r["neighbour"], "km": km})
         geoms.append(band)
     return _gdf(rows, geoms, ["id", "neighbour", "km"])
