@@ -114,7 +114,7 @@ def xinjiang_border_length() -> dict:
         f"length of Kazakhstan's border with China (all of it with Xinjiang) at 1:10m: {km:,.0f} km ({off:+.0%} vs 1,700 km)",
         round(km, 1), "km", verdict,
         f"Geodesic length (WGS84) of the shared boundary in {BORDERS_DATA}.",
-        "Generalised 1:10m lines are shorter than surveyed borders (every Kazakh border measures 6-17 % shorter here "
+        "Generalised 1:10m lines are shorter than surveyed borders (every Kazakh border measures 6-18 % shorter here "
         "than the officially cited lengths listed in scripts/build_borders.py), so 'partly' may reflect the data's "
         "resolution. Verdict: supported within 10 %, partly within 25 %.",
         ["region:CN-XJ"],
