@@ -1,0 +1,36 @@
+"""Qantar Atlas: `streamlit run dashboard/app.py` (from the repository root)."""
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+st.set_page_config(page_title="Qantar Atlas", page_icon="🗺️", layout="wide")
+
+# `streamlit run` puts only this file's folder on sys.path; the packages live one level up.
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from dashboard import data, offline, state  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+PAGES = [
+    st.Page(HERE / "views" / "atlas.py", title="Map", icon="🗺️", default=True),
+    st.Page(HERE / "views" / "claims.py", title="Pike's claim", icon="📏", url_path="claims"),
+    st.Page(HERE / "views" / "figures.py", title="Figures", icon="🔢", url_path="figures"),
+    st.Page(HERE / "views" / "timeline.py", title="Timeline", icon="📅", url_path="timeline"),
+    st.Page(HERE / "views" / "downloads.py", title="Downloads", icon="⬇️", url_path="downloads"),
+]
+CREDITS = (
+    "Places: [GeoNames](https://www.geonames.org/) (CC BY 4.0). Borders and basemap: "
+    "[Natural Earth](https://www.naturalearthdata.com/) (public domain). Text: the five seed articles, quoted with offsets."
+)
+
+offline.ensure_vendor()
+page = st.navigation(PAGES)
+st.sidebar.title("Qantar Atlas")
+st.sidebar.caption("The January 2022 unrest in Kazakhstan, every point tied to its source.")
+state.remember(state.sidebar(data.options, data.outlet_sources))
+st.sidebar.caption(CREDITS)
+page.run()

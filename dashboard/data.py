@@ -1,0 +1,174 @@
+"""The only cached wrappers around ``geodata``: pages and the map read data through here.
+
+Every cached function takes plain, hashable arguments (ISO dates, tuples of ids, names),
+never a GeoDataFrame, so ``st.cache_data`` can key on them. Data is cached; the map is
+built per run (``dashboard/maps.py``).
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from geodata import claims, layers as geolayers
+from geodata.gazetteer import load_gazetteer
+from geodata.sources import load_sources, paragraph_around
+
+__all__ = [
+    "LAYER_NAMES",
+    "all_layers",
+    "basemap",
+    "border_bands",
+    "candidate_places",
+    "claim_checks",
+    "count_curve",
+    "evidence_context",
+    "event_types",
+    "geojson",
+    "layers",
+    "neighbour_sets",
+    "candidate_sets",
+    "options",
+    "outlet_sources",
+    "outlets",
+    "pike",
+    "source_ids",
+    "suffix",
+    "sources",
+    "zip_bytes",
+]
+
+LAYER_NAMES = ("events", "troops", "places", "figures", "borders", "claims")
+NO_OUTLET = "(outlet not named)"
+
+
+@st.cache_data(show_spinner=False)
+def layers(date_from: str, date_to: str, sources: tuple[str, ...] | None, types: tuple[str, ...] | None) -> dict[str, gpd.GeoDataFrame]:
+    """The filtered layers (``geodata.layers.build_layers``), keyed by layer name."""
+    return geolayers.build_layers(
+        date_from=date_from,
+        date_to=date_to,
+        sources=list(sources) if sources is not None else None,
+        types=list(types) if types is not None else None,
+    )
+
+
+def all_layers() -> dict[str, gpd.GeoDataFrame]:
+    """The unfiltered layers (to show a selected feature the filters now hide)."""
+    return layers(None, None, None, None)
+
+
+@st.cache_data(show_spinner=False)
+def geojson(date_from: str, date_to: str, sources: tuple[str, ...] | None, types: tuple[str, ...] | None, layer: str) -> str:
+    """One filtered layer as RFC 7946 GeoJSON text."""
+    return geolayers.to_geojson(layers(date_from, date_to, sources, types)[layer])
+
+
+@st.cache_data(show_spinner=False)
+def zip_bytes(date_from: str, date_to: str, sources: tuple[str, ...] | None, types: tuple[str, ...] | None) -> bytes:
+    """All filtered layers in one zip (``geodata.layers.export_zip``)."""
+    return geolayers.export_zip(layers(date_from, date_to, sources, types), suffix(date_from, date_to, sources, types))
+
+
+def suffix(date_from: str, date_to: str, sources: tuple[str, ...] | None, types: tuple[str, ...] | None) -> str:
+    """The file-name suffix that says which filter made a download."""
+    return geolayers.filter_suffix(date_from, date_to, sources, types)
+
+
+@st.cache_data(show_spinner=False)
+def basemap() -> gpd.GeoDataFrame:
+    """Simplified country outlines, the default basemap (no tiles, works offline)."""
+    return geolayers.basemap()
+
+
+@st.cache_data(show_spinner=False)
+def border_bands(km: float, neighbour_set: str) -> gpd.GeoDataFrame:
+    """Distance bands (buffer polygons) around the chosen borders."""
+    return geolayers.border_bands(km, claims.NEIGHBOUR_SETS[neighbour_set])
+
+
+@st.cache_data(show_spinner=False)
+def sources() -> dict[str, dict]:
+    """Bibliographic fields of every article, by source id, in catalogue order."""
+    return {sid: s.as_dict() for sid, s in load_sources().items()}
+
+
+def source_ids() -> list[str]:
+    """Article ids in catalogue order."""
+    return list(sources())
+
+
+def outlets() -> list[str]:
+    """Outlet names, sorted; articles without a named outlet share :data:`NO_OUTLET`."""
+    return sorted({s["outlet"] or NO_OUTLET for s in sources().values()})
+
+
+def outlet_sources(names: tuple[str, ...]) -> tuple[str, ...]:
+    """The ids of the articles these outlets published."""
+    return tuple(sid for sid, s in sources().items() if (s["outlet"] or NO_OUTLET) in names)
+
+
+@st.cache_data(show_spinner=False)
+def event_types() -> list[str]:
+    """The event types present in the catalogue, sorted."""
+    events = all_layers()["events"]
+    return sorted(set(events["type"])) if len(events) else []
+
+
+def neighbour_sets() -> list[str]:
+    """Names of the neighbour sets Pike's claim can be read against."""
+    return list(claims.NEIGHBOUR_SETS)
+
+
+def candidate_sets() -> list[str]:
+    """Names of the candidate city sets."""
+    return list(claims.CANDIDATE_SETS)
+
+
+def options(key: str) -> list:
+    """The choices of a multiselect or selectbox setting (see ``dashboard.state.SETTINGS``)."""
+    table = {
+        "sources": source_ids,
+        "outlets": outlets,
+        "types": event_types,
+        "neighbours": neighbour_sets,
+        "cities": candidate_sets,
+    }
+    return table[key]()
+
+
+@st.cache_data(show_spinner=False)
+def evidence_context(document: str, start: int, end: int) -> tuple[str, int, int]:
+    """The paragraph around a quote and the quote's offsets in it."""
+    return paragraph_around(document, start, end)
+
+
+@st.cache_data(show_spinner=False)
+def pike(km: float, neighbour_set: str, candidate_set: str) -> dict:
+    """Pike's claim counted for one threshold, neighbour set and candidate set."""
+    return claims.pike_check(km, claims.NEIGHBOUR_SETS[neighbour_set], claims.candidate_ids(candidate_set))
+
+
+@st.cache_data(show_spinner=False)
+def count_curve(neighbour_set: str, candidate_set: str, thresholds: tuple[float, ...]) -> pd.DataFrame:
+    """Candidates within each threshold, as a two-column frame for the chart."""
+    rows = claims.count_curve(claims.NEIGHBOUR_SETS[neighbour_set], claims.candidate_ids(candidate_set), thresholds)
+    return pd.DataFrame(rows, columns=["threshold_km", "cities_within"])
+
+
+@st.cache_data(show_spinner=False)
+def candidate_places(candidate_set: str) -> pd.DataFrame:
+    """The candidate cities with coordinates and population, for the claim layer."""
+    gz = load_gazetteer()
+    rows = []
+    for pid in claims.candidate_ids(candidate_set):
+        p = gz.get(pid)
+        rows.append({"id": p.id, "name": p.name, "lat": p.lat, "lon": p.lon, "population": p.population})
+    return pd.DataFrame(rows, columns=["id", "name", "lat", "lon", "population"])
+
+
+@st.cache_data(show_spinner=False)
+def claim_checks() -> list[dict]:
+    """Every claim check with its verdict and evidence (``geodata.claims.check_all``)."""
+    return claims.check_all()

@@ -1,0 +1,285 @@
+"""Layers -> folium objects: the atlas map, drawn offline with vector shapes only.
+
+No tiles: the basemap is our own simplified country outlines. Markers are CircleMarkers
+(no images). Every tooltip is escaped (``dashboard.escape``) and ends with the feature's
+reference ``[layer:id]``: streamlit-folium returns the clicked tooltip's text, which is
+how a click on the map selects a feature (``dashboard.state.parse_ref``).
+
+New layers (e.g. place mentions from an uploaded document) are one more ``_add_*``
+function and one more entry in :func:`build_map`'s ``groups``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import folium
+import geopandas as gpd
+import pandas as pd
+
+from dashboard.escape import html_text
+
+__all__ = ["PRECISION_STYLE", "TYPE_COLOURS", "NEIGHBOUR_COLOURS", "build_map", "highlight", "tooltip_html"]
+
+# One colour per event type (geodata.schemas.EVENT_TYPES); violence in reds, the state's
+# measures in blues, politics in purples, the rest in greens and greys.
+TYPE_COLOURS = {
+    "armed_clash": "#b2182b",
+    "riot": "#d6604d",
+    "attack_on_property": "#e08214",
+    "seizure": "#8c510a",
+    "protest": "#f1b6da",
+    "security_operation": "#2166ac",
+    "security_measure": "#4393c3",
+    "arrest": "#053061",
+    "deployment": "#35978f",
+    "political_decision": "#762a83",
+    "dismissal": "#9970ab",
+    "meeting": "#c2a5cf",
+    "claim": "#ffd92f",
+    "communications_shutdown": "#525252",
+    "disruption": "#969696",
+    "restoration": "#1b7837",
+    "peaceful": "#a6dba0",
+}
+FALLBACK_COLOUR = "#666666"
+NEIGHBOUR_COLOURS = {
+    "China": "#d73027",
+    "Kyrgyzstan": "#fc8d59",
+    "Russia": "#4575b4",
+    "Turkmenistan": "#91bfdb",
+    "Uzbekistan": "#1a9850",
+}
+# geo_precision -> marker style: 1 the named place (small, solid), 2 near or part of it,
+# 3 region or country level (large, faint, dashed: "somewhere here").
+PRECISION_STYLE = {
+    1: {"radius": 6, "fill_opacity": 0.9, "weight": 1, "dash_array": None},
+    2: {"radius": 9, "fill_opacity": 0.5, "weight": 2, "dash_array": None},
+    3: {"radius": 14, "fill_opacity": 0.15, "weight": 2, "dash_array": "4 3"},
+}
+CENTRE = (48.0, 67.0)
+ZOOM = 4
+SEA = "#dbe9f2"
+
+
+def tooltip_html(title: str, lines: list[str], ref: str) -> str:
+    """Escaped tooltip HTML: a bold title, detail lines, and the ``[layer:id]`` reference."""
+    body = "".join(f"<br>{html_text(line)}" for line in lines if line)
+    return f"<b>{html_text(title)}</b>{body}<br><small>[{html_text(ref)}]</small>"
+
+
+def _point(geom) -> tuple[float, float] | None:
+    """(lat, lon) of a point geometry, or of a representative point otherwise."""
+    if geom is None or geom.is_empty:
+        return None
+    p = geom if geom.geom_type == "Point" else geom.representative_point()
+    return (round(p.y, 5), round(p.x, 5))
+
+
+def _dates(row) -> str:
+    start, end = str(row.get("date_start", "")), str(row.get("date_end", ""))
+    span = start if start == end or not end else f"{start} to {end}"
+    precision = row.get("date_precision", "")
+    return f"{span} ({precision})" if precision and precision != "day" else span
+
+
+def _add_basemap(m: folium.Map, outlines: gpd.GeoDataFrame) -> None:
+    def style(feature):
+        kz = feature["properties"].get("iso_a2") == "KZ"
+        return {"fillColor": "#fffdf3" if kz else "#f2efe9", "color": "#8a8a8a", "weight": 1.2 if kz else 0.6, "fillOpacity": 1}
+
+    data = outlines[["name", "iso_a2", "geometry"]] if "iso_a2" in outlines else outlines[["geometry"]]
+    folium.GeoJson(data, name="Country outlines", style_function=style, interactive=False, control=False).add_to(m)
+
+
+def _add_events(group: folium.FeatureGroup, events: gpd.GeoDataFrame) -> None:
+    # Coarse markers first, so the precise ones on top stay clickable.
+    ordered = events.reset_index(drop=True).assign(_p=lambda d: d["geo_precision"].astype(int)).sort_values(["_p", "id"], ascending=[False, True])
+    for _, row in ordered.iterrows():
+        where = _point(row.geometry)
+        if where is None:
+            continue
+        style = PRECISION_STYLE.get(int(row["geo_precision"]), PRECISION_STYLE[3])
+        colour = TYPE_COLOURS.get(row["type"], FALLBACK_COLOUR)
+        lines = [_dates(row), f"{row['type'].replace('_', ' ')} at {row.get('place_name', '')}", f"status: {row.get('status', '')}"]
+        folium.CircleMarker(
+            where,
+            radius=style["radius"],
+            color="#333333" if style["dash_array"] is None else colour,
+            weight=style["weight"],
+            dash_array=style["dash_array"],
+            fill=True,
+            fill_color=colour,
+            fill_opacity=style["fill_opacity"],
+            tooltip=folium.Tooltip(tooltip_html(row["description"], lines, f"events:{row['id']}"), sticky=True),
+        ).add_to(group)
+
+
+def _arrow_head(line: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Two short barbs at the end of a (lat, lon) line, scaled to its length, for direction."""
+    (lat0, lon0), (lat1, lon1) = line[-2], line[-1]
+    k = math.cos(math.radians((lat0 + lat1) / 2))
+    dx, dy = (lon1 - lon0) * k, lat1 - lat0
+    length = math.hypot(dx, dy)
+    if length == 0:
+        return []
+    size = min(1.2, 0.2 * length)
+    barbs = []
+    for turn in (math.radians(150), math.radians(-150)):
+        ux = (dx * math.cos(turn) - dy * math.sin(turn)) / length
+        uy = (dx * math.sin(turn) + dy * math.cos(turn)) / length
+        barbs.append((round(lat1 + uy * size, 5), round(lon1 + ux * size / k, 5)))
+    return [barbs[0], (lat1, lon1), barbs[1]]
+
+
+def _add_troops(group: folium.FeatureGroup, troops: gpd.GeoDataFrame) -> None:
+    for _, row in troops.iterrows():
+        geom = row.geometry
+        if geom is None or geom.is_empty or geom.geom_type != "LineString":
+            continue
+        line = [(round(y, 5), round(x, 5)) for x, y in geom.coords]
+        lines = [f"{row['origin_name']} to {row['destination_name']}", _dates(row), f"size: {row['sizes']}"]
+        tip = tooltip_html(f"{row['contributor']}: {row['description']}", lines, f"troops:{row['id']}")
+        folium.PolyLine(line, color="#7f0000", weight=3, opacity=0.8, tooltip=folium.Tooltip(tip, sticky=True)).add_to(group)
+        head = _arrow_head(line)
+        if head:
+            folium.PolyLine(head, color="#7f0000", weight=3, opacity=0.8, tooltip=folium.Tooltip(tip, sticky=True)).add_to(group)
+
+
+def _add_places(group: folium.FeatureGroup, places: gpd.GeoDataFrame) -> None:
+    for _, row in places.iterrows():
+        where = _point(row.geometry)
+        if where is None:
+            continue
+        lines = [str(row.get("kind", "")), str(row.get("source", ""))]
+        folium.CircleMarker(
+            where, radius=3, color="#444444", weight=1, fill=True, fill_color="#ffffff", fill_opacity=1,
+            tooltip=folium.Tooltip(tooltip_html(str(row.get("name", row["id"])), lines, f"places:{row['id']}")),
+        ).add_to(group)
+
+
+def _add_borders(group: folium.FeatureGroup, borders: gpd.GeoDataFrame) -> None:
+    for _, row in borders.sort_values("neighbour").iterrows():
+        colour = NEIGHBOUR_COLOURS.get(row["neighbour"], FALLBACK_COLOUR)
+        tip = tooltip_html(f"Border with {row['neighbour']}", [f"{row['length_km']:,.0f} km (Natural Earth 1:10m)"], f"borders:{row['id']}")
+        folium.GeoJson(
+            gpd.GeoDataFrame(geometry=[row.geometry], crs=borders.crs),
+            style_function=lambda _f, c=colour: {"color": c, "weight": 4, "opacity": 0.9},
+            tooltip=folium.Tooltip(tip),
+        ).add_to(group)
+
+
+VERDICT_COLOURS = {"supported": "#1a9850", "partly": "#fee08b", "not supported": "#d73027", "cannot be checked": "#bababa"}
+
+
+def _add_claim_checks(group: folium.FeatureGroup, checks: gpd.GeoDataFrame) -> None:
+    for _, row in checks.iterrows():
+        geom = row.geometry
+        if geom is None or geom.is_empty:
+            continue
+        points = list(geom.geoms) if geom.geom_type == "MultiPoint" else [geom]
+        tip = tooltip_html(row["statement"], [f"verdict: {row['verdict']}", str(row["measured"])], f"claims:{row['id']}")
+        for p in points:
+            # A ring in the verdict's colour (RegularPolygonMarker would need a CDN plugin).
+            folium.CircleMarker(
+                (round(p.y, 5), round(p.x, 5)), radius=8, color=VERDICT_COLOURS.get(row["verdict"], FALLBACK_COLOUR),
+                weight=4, fill=True, fill_color="#ffffff", fill_opacity=0.6,
+                tooltip=folium.Tooltip(tip),
+            ).add_to(group)
+
+
+def _add_claim(group: folium.FeatureGroup, bands: gpd.GeoDataFrame | None, cities: pd.DataFrame | None, result: dict | None) -> None:
+    if bands is not None and len(bands):
+        folium.GeoJson(
+            bands[["geometry"]], interactive=False,
+            style_function=lambda _f: {"color": "#b35806", "weight": 1, "fillColor": "#fdb863", "fillOpacity": 0.25},
+        ).add_to(group)
+    if cities is None or result is None:
+        return
+    close, km = set(result.get("close_ids", [])), result.get("distances_km", {})
+    for _, c in cities.iterrows():
+        counted = c["id"] in close
+        lines = [f"{km.get(c['id'], float('nan')):,.1f} km from the chosen borders",
+                 "counted as close" if counted else "not close", f"population {int(c['population']):,}"]
+        folium.CircleMarker(
+            (c["lat"], c["lon"]), radius=5, color="#b35806" if counted else "#555555", weight=2,
+            fill=True, fill_color="#fdb863" if counted else "#ffffff", fill_opacity=0.9,
+            tooltip=folium.Tooltip(tooltip_html(c["name"], lines, f"cities:{c['id']}")),
+        ).add_to(group)
+
+
+def build_map(
+    layers: dict[str, gpd.GeoDataFrame],
+    *,
+    outlines: gpd.GeoDataFrame,
+    assets: tuple[list, list],
+    bands: gpd.GeoDataFrame | None = None,
+    cities: pd.DataFrame | None = None,
+    claim_result: dict | None = None,
+    claim_label: str = "",
+) -> folium.Map:
+    """Build the atlas map for one filtered view.
+
+    Parameters
+    ----------
+    layers : dict of GeoDataFrame
+        ``geodata.layers.build_layers`` output (events, troops, places, borders, claims).
+    outlines : GeoDataFrame
+        The basemap (``geodata.layers.basemap``).
+    assets : (default_js, default_css)
+        Local Leaflet and jQuery URLs (``dashboard.offline.local_assets``).
+    bands, cities, claim_result, claim_label
+        The claim layer: distance bands, candidate cities and the ``pike_check`` result.
+
+    Returns
+    -------
+    folium.Map
+        With one toggleable FeatureGroup per layer and a LayerControl.
+    """
+    m = folium.Map(location=CENTRE, zoom_start=ZOOM, tiles=None, control_scale=True, min_zoom=2)
+    # Per instance, never add_js_link: that mutates a list shared by every map in the process.
+    m.default_js, m.default_css = assets
+    m.get_root().header.add_child(folium.Element(f"<style>.leaflet-container{{background:{SEA};}}</style>"))
+    _add_basemap(m, outlines)
+    groups = [
+        (f"Claim: within {claim_label}", lambda g: _add_claim(g, bands, cities, claim_result)),
+        ("Borders by neighbour", lambda g: _add_borders(g, layers["borders"])),
+        ("Troop movements", lambda g: _add_troops(g, layers["troops"])),
+        ("Places", lambda g: _add_places(g, layers["places"])),
+        ("Claim checks", lambda g: _add_claim_checks(g, layers["claims"])),
+        ("Events", lambda g: _add_events(g, layers["events"])),
+    ]
+    for name, add in groups:
+        group = folium.FeatureGroup(name=html_text(name), show=True)
+        add(group)
+        group.add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    return m
+
+
+def highlight(ref: str | None, layers: dict[str, gpd.GeoDataFrame], cities: pd.DataFrame | None = None) -> folium.FeatureGroup:
+    """A non-interactive ring around the selected feature (empty group when none).
+
+    Passed as ``feature_group_to_add`` so selecting a feature updates the map in place
+    instead of remounting it.
+    """
+    group = folium.FeatureGroup(name="Selected")
+    if not ref or ":" not in ref:
+        return group
+    layer, fid = ref.split(":", 1)
+    geom = None
+    if layer == "cities" and cities is not None and fid in set(cities["id"]):
+        c = cities.loc[cities["id"] == fid].iloc[0]
+        geom_latlon = (c["lat"], c["lon"])
+        folium.CircleMarker(geom_latlon, radius=16, color="#000000", weight=3, fill=False, interactive=False).add_to(group)
+        return group
+    gdf = layers.get(layer)
+    if gdf is not None and len(gdf) and fid in set(gdf["id"]):
+        geom = gdf.loc[gdf["id"] == fid].geometry.iloc[0]
+    if geom is None or geom.is_empty:
+        return group
+    if geom.geom_type == "LineString":
+        folium.PolyLine([(y, x) for x, y in geom.coords], color="#000000", weight=7, opacity=0.5, interactive=False).add_to(group)
+    else:
+        folium.CircleMarker(_point(geom), radius=18, color="#000000", weight=3, fill=False, interactive=False).add_to(group)
+    return group

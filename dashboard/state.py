@@ -1,0 +1,196 @@
+"""Filters and claim settings <-> widgets, session state and the URL, in one place.
+
+Every setting is one row of :data:`SETTINGS` (key, label, default, help). Each is drawn
+once, in the sidebar, by :func:`sidebar`, as a widget bound to the URL query parameter
+of the same name (streamlit 1.67 ``bind="query-params"``): a filtered view is a URL that
+can be shared and reloaded. A value equal to its default stays out of the URL.
+
+The selected feature (``layer:id``, shown in the text panel) is not a widget; it is kept
+in ``st.session_state["selected"]`` and mirrored by hand in the ``feature`` parameter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+import streamlit as st
+
+__all__ = [
+    "FIRST_DAY",
+    "LAST_DAY",
+    "SETTINGS",
+    "ClaimSettings",
+    "Filters",
+    "Setting",
+    "View",
+    "current",
+    "remember",
+    "parse_ref",
+    "select",
+    "selected",
+    "sidebar",
+]
+
+FIRST_DAY = dt.date(2022, 1, 2)
+LAST_DAY = dt.date(2022, 1, 12)
+SELECTED_KEY = "selected"
+SELECTED_PARAM = "feature"
+VIEW_KEY = "_view"
+_REF = re.compile(r"\[(events|troops|places|figures|cities|claims|borders):([^\]\s]+)\]\s*$")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One user setting: widget, URL parameter and session key share ``key``."""
+
+    key: str
+    label: str
+    widget: str  # "date_range" | "multiselect" | "slider" | "selectbox"
+    default: object
+    help: str
+    group: str  # "filters" (apply to every page and download) | "claim" (Pike's claim)
+    bounds: tuple = ()  # slider (min, max, step)
+    placeholder: str = ""
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("dates", "Event dates", "date_range", (FIRST_DAY, LAST_DAY),
+            "Events whose date range overlaps these days (2-12 January 2022).", "filters"),
+    Setting("sources", "Articles", "multiselect", [],
+            "Keep what these articles report (empty: all five articles).", "filters",
+            placeholder="All articles"),
+    Setting("outlets", "Outlets", "multiselect", [],
+            "Keep what these outlets publish (empty: all outlets).", "filters",
+            placeholder="All outlets"),
+    Setting("types", "Event types", "multiselect", [],
+            "Keep these kinds of event (empty: all types).", "filters",
+            placeholder="All types"),
+    Setting("km", "Distance to a border (km)", "slider", 100,
+            "A city counts as 'close to a foreign border' within this geodesic distance.", "claim",
+            bounds=(10, 600, 10)),
+    Setting("neighbours", "Borders with", "selectbox", None,
+            "Which of Kazakhstan's land borders count as 'foreign borders'.", "claim"),
+    Setting("cities", "Candidate cities", "selectbox", None,
+            "Which list of cities stands for 'Kazakhstan's 31 cities'.", "claim"),
+)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the map, list, charts and downloads show. ``None`` means no restriction."""
+
+    date_from: dt.date = FIRST_DAY
+    date_to: dt.date = LAST_DAY
+    sources: tuple[str, ...] | None = None
+    types: tuple[str, ...] | None = None
+
+    def args(self) -> tuple:
+        """Plain, hashable arguments for the cached data functions."""
+        return (self.date_from.isoformat(), self.date_to.isoformat(), self.sources, self.types)
+
+
+@dataclass(frozen=True)
+class ClaimSettings:
+    """Pike's claim as the user frames it: threshold, neighbour set, candidate set."""
+
+    km: float
+    neighbours: str
+    cities: str
+
+
+@dataclass(frozen=True)
+class View:
+    """Everything the pages read from the sidebar."""
+
+    filters: Filters
+    claim: ClaimSettings
+
+
+def _widget(setting: Setting, options: list | None) -> object:
+    """Draw one bound widget for ``setting`` and return its value."""
+    common = dict(key=setting.key, help=setting.help, bind="query-params")
+    if setting.widget == "date_range":
+        return st.date_input(setting.label, value=setting.default, min_value=FIRST_DAY,
+                             max_value=LAST_DAY, format="YYYY-MM-DD", **common)
+    if setting.widget == "multiselect":
+        return st.multiselect(setting.label, options, default=setting.default,
+                              placeholder=setting.placeholder, **common)
+    if setting.widget == "slider":
+        lo, hi, step = setting.bounds
+        return st.slider(setting.label, lo, hi, setting.default, step, **common)
+    if setting.widget == "selectbox":
+        return st.selectbox(setting.label, options, index=0, **common)
+    raise ValueError(f"setting {setting.key!r}: unknown widget {setting.widget!r}; use one named in Setting")
+
+
+def sidebar(options: Callable[[str], list], outlet_sources: Callable[[tuple[str, ...]], tuple[str, ...]]) -> View:
+    """Draw every setting in the sidebar and return the current :class:`View`.
+
+    Parameters
+    ----------
+    options : callable
+        ``options(key) -> list`` of choices for multiselect and selectbox settings.
+    outlet_sources : callable
+        Maps a tuple of outlet names to the ids of the articles they published.
+    """
+    values = {}
+    with st.sidebar:
+        st.subheader("Filters")
+        for s in SETTINGS:
+            if s.group == "filters":
+                values[s.key] = _widget(s, options(s.key) if s.widget in ("multiselect", "selectbox") else None)
+        with st.expander("Pike's claim: settings", expanded=False):
+            for s in SETTINGS:
+                if s.group == "claim":
+                    values[s.key] = _widget(s, options(s.key) if s.widget in ("multiselect", "selectbox") else None)
+    return View(_filters(values, outlet_sources), ClaimSettings(values["km"], values["neighbours"], values["cities"]))
+
+
+def _filters(values: dict, outlet_sources: Callable[[tuple[str, ...]], tuple[str, ...]]) -> Filters:
+    """Turn raw widget values into :class:`Filters` (empty selections mean 'all')."""
+    dates = tuple(values["dates"]) or (FIRST_DAY, LAST_DAY)
+    # While a range is being picked the widget holds one date: show that single day.
+    date_from, date_to = dates[0], dates[-1]
+    sources: set[str] | None = set(values["sources"]) if values["sources"] else None
+    if values["outlets"]:
+        by_outlet = set(outlet_sources(tuple(values["outlets"])))
+        sources = by_outlet if sources is None else sources & by_outlet
+    types = tuple(sorted(values["types"])) if values["types"] else None
+    return Filters(date_from, date_to, tuple(sorted(sources)) if sources is not None else None, types)
+
+
+def remember(view: View) -> None:
+    """Keep this run's view for the page that runs after the sidebar."""
+    st.session_state[VIEW_KEY] = view
+
+
+def current() -> View:
+    """The view the sidebar produced in this run (defaults when none was drawn)."""
+    return st.session_state.get(VIEW_KEY) or View(Filters(), ClaimSettings(100, "", ""))
+
+
+def parse_ref(text: str | None) -> str | None:
+    """Return the ``layer:id`` reference at the end of a tooltip's text, or ``None``."""
+    if not text:
+        return None
+    m = _REF.search(text)
+    return f"{m.group(1)}:{m.group(2)}" if m else None
+
+
+def selected() -> str | None:
+    """The selected feature reference, restored from the URL on a fresh session."""
+    if SELECTED_KEY not in st.session_state:
+        st.session_state[SELECTED_KEY] = st.query_params.get(SELECTED_PARAM) or None
+    return st.session_state[SELECTED_KEY]
+
+
+def select(ref: str | None) -> None:
+    """Select a feature (``layer:id``) and mirror it in the URL."""
+    st.session_state[SELECTED_KEY] = ref
+    if ref:
+        st.query_params[SELECTED_PARAM] = ref
+    elif SELECTED_PARAM in st.query_params:
+        del st.query_params[SELECTED_PARAM]

@@ -1,0 +1,1 @@
+"""Thin pages: read the view from ``dashboard.state``, data from ``dashboard.data``, render."""

@@ -1,0 +1,83 @@
+"""The atlas: the map and the text panel side by side, the event list below."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dashboard import data, evidence, maps, offline, state
+
+MAP_KEY = "atlas"
+LIST_KEY = "event_list"
+LIST_IDS = "_event_list_ids"
+LIST_COLUMNS = ["date_start", "date_end", "type", "place_name", "description", "status", "sources"]
+
+
+def _on_map_click() -> None:
+    """A click on a shape returns its tooltip text, which ends with the feature's reference."""
+    ref = state.parse_ref((st.session_state.get(MAP_KEY) or {}).get("last_object_clicked_tooltip"))
+    if ref:
+        state.select(ref)
+
+
+def _on_row_select() -> None:
+    rows = st.session_state[LIST_KEY].selection.rows
+    ids = st.session_state.get(LIST_IDS, [])
+    if rows and rows[0] < len(ids):
+        state.select(f"events:{ids[rows[0]]}")
+
+
+view = state.current()
+layers = data.layers(*view.filters.args())
+claim = view.claim
+result = data.pike(claim.km, claim.neighbours, claim.cities)
+cities = data.candidate_places(claim.cities)
+selected = state.selected()
+fmap = maps.build_map(
+    layers,
+    outlines=data.basemap(),
+    assets=offline.local_assets(st.get_option("server.baseUrlPath") or ""),
+    bands=data.border_bands(float(claim.km), claim.neighbours),
+    cities=cities,
+    claim_result=result,
+    claim_label=f"{claim.km} km of {claim.neighbours}",
+)
+
+events = layers["events"]
+st.markdown(
+    f"**{len(events)} events**, {len(layers['troops'])} troop movements, {len(layers['places'])} places "
+    f"({view.filters.date_from:%d %b} to {view.filters.date_to:%d %b %Y}). "
+    f"Claim layer: {result['count']} of {result['total']} candidate cities within {claim.km} km."
+)
+left, right = st.columns([3, 2], gap="medium")
+with left:
+    st_folium(
+        fmap,
+        key=MAP_KEY,
+        height=560,
+        use_container_width=True,
+        returned_objects=["last_object_clicked_tooltip"],
+        feature_group_to_add=maps.highlight(selected, layers, cities),
+        on_change=_on_map_click,
+    )
+    st.caption(
+        "Marker colour: event type; size and dashes: place precision (small solid = the named place, "
+        "large dashed = region or country level). Lines: troop movements, barbs at the destination. "
+        "Rings: claim checks (green supported, red not). Toggle layers at the top right."
+    )
+with right:
+    with st.container(height=600, border=False, key="text_panel"):
+        evidence.feature_panel(selected, layers, cities=cities, claim_result=result)
+
+st.subheader("Event list")
+table = events.reset_index(drop=True).drop(columns="geometry")[["id", *LIST_COLUMNS]].sort_values(["date_start", "date_end", "id"])
+st.session_state[LIST_IDS] = list(table["id"])
+st.dataframe(
+    table.drop(columns="id"),
+    key=LIST_KEY,
+    on_select=_on_row_select,
+    selection_mode="single-row",
+    hide_index=True,
+    width="stretch",
+    height=320,
+)

@@ -1,0 +1,41 @@
+"""Every reported number by metric, side by side by source and date."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data, evidence, state
+
+view = state.current()
+figures = data.layers(*view.filters.args())["figures"].reset_index(drop=True).drop(columns="geometry")
+
+st.header("Figures")
+st.caption("Every number the articles report, by metric. Conflicting figures stand side by side; none is preferred.")
+if not len(figures):
+    st.info("No figure in the current filters.")
+    st.stop()
+
+
+def _cell(row: pd.Series) -> str:
+    number = "" if pd.isna(row["value"]) else f"{int(row['value']):,}"
+    text = " ".join(x for x in (row["qualifier"], number) if x)
+    return f"{text} ({row['claimant']})" if row["claimant"] else text
+
+
+wide = (
+    figures.assign(cell=figures.apply(_cell, axis=1), column=figures["sources"] + " · " + figures["as_of"])
+    .groupby(["metric", "place_name", "column"])["cell"].agg("; ".join).unstack("column").fillna("")
+    .reset_index().sort_values(["metric", "place_name"])
+)
+st.dataframe(wide, hide_index=True, width="stretch")
+
+st.subheader("One figure and its evidence")
+table = figures[["id", "metric", "qualifier", "value", "as_of", "place_name", "claimant", "sources"]].sort_values(["metric", "as_of", "id"])
+picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="figure_list")
+rows = picked.selection.rows if picked else []
+if rows:
+    fid = table.iloc[rows[0]]["id"]
+    evidence.show_evidence(list(figures.loc[figures["id"] == fid, "evidence"].iloc[0]))
+else:
+    st.caption("Select a row to read its quotes.")
