@@ -45,7 +45,7 @@ def _gdf(rows: list[dict], geoms: list, columns: list[str]) -> gpd.GeoDataFrame:
     gdf = gpd.GeoDataFrame(rows, columns=columns, geometry=geoms, crs=CRS) if rows else gpd.GeoDataFrame(
         {c: [] for c in columns}, geometry=[], crs=CRS
     )
-    gdf.index = gdf["id"].astype(str) if len(gdf) else gdf.index
+    gdf.index = gdf["id"].astype(str).rename(None) if len(gdf) else gdf.index
     return gdf.sort_index()
 
 
