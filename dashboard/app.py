@@ -5,6 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
+# An emoji favicon is an inline SVG; a Material one (and a page icon used as favicon) is fetched from Google.
 st.set_page_config(page_title="Qantar Atlas", page_icon="🗺️", layout="wide")
 
 # `streamlit run` puts only this file's folder on sys.path; the packages live one level up.
@@ -16,11 +17,11 @@ from dashboard import data, offline, state  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 PAGES = [
-    st.Page(HERE / "views" / "atlas.py", title="Map", icon="🗺️", default=True),
-    st.Page(HERE / "views" / "claims.py", title="Pike's claim", icon="📏", url_path="claims"),
-    st.Page(HERE / "views" / "figures.py", title="Figures", icon="🔢", url_path="figures"),
-    st.Page(HERE / "views" / "timeline.py", title="Timeline", icon="📅", url_path="timeline"),
-    st.Page(HERE / "views" / "downloads.py", title="Downloads", icon="⬇️", url_path="downloads"),
+    st.Page(HERE / "views" / "atlas.py", title="Map", icon=":material/map:", default=True),
+    st.Page(HERE / "views" / "claims.py", title="Pike's claim", icon=":material/straighten:", url_path="claims"),
+    st.Page(HERE / "views" / "figures.py", title="Figures", icon=":material/table_chart:", url_path="figures"),
+    st.Page(HERE / "views" / "timeline.py", title="Timeline", icon=":material/calendar_month:", url_path="timeline"),
+    st.Page(HERE / "views" / "downloads.py", title="Downloads", icon=":material/download:", url_path="downloads"),
 ]
 CREDITS = (
     "Places: [GeoNames](https://www.geonames.org/) (CC BY 4.0). Borders and basemap: "

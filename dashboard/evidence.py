@@ -16,13 +16,16 @@ import streamlit as st
 from dashboard import data
 from dashboard.escape import highlight, html_text
 
-__all__ = ["CONTEXT_CHARS", "evidence_html", "feature_panel", "show_evidence", "trim_paragraph"]
+__all__ = ["CONTEXT_CHARS", "evidence_html", "facts_html", "feature_panel", "show_evidence", "trim_paragraph"]
 
 CONTEXT_CHARS = 320  # characters of paragraph kept on each side of a quote
 STYLE = """<style>
 .ev{border-left:3px solid #b35806;padding:.2rem .7rem;margin:.4rem 0 .9rem 0;font-size:.92rem}
 .ev .cite{color:#333;margin-bottom:.25rem}.ev .loc{color:#777;font-size:.78rem}
 .ev mark.quote{background:#fde3b5;padding:0 .1rem}
+.facts{display:grid;grid-template-columns:max-content 1fr;gap:.1rem .8rem;font-size:.85rem;margin:0}
+.facts dt{color:#666;font-weight:normal}.facts dd{margin:0}
+.summary{color:#444;font-size:.9rem;margin:-.3rem 0 .4rem 0}
 </style>"""
 FIELDS = {  # layer -> (field, label) shown above the evidence, in order
     "events": [("date_start", "From"), ("date_end", "To"), ("date_precision", "Date precision"),
@@ -90,9 +93,25 @@ def _present(value) -> bool:
     return str(value) != ""
 
 
-def _facts(layer: str, row: pd.Series) -> pd.DataFrame:
-    rows = [(label, str(row[field])) for field, label in FIELDS.get(layer, []) if field in row and _present(row[field])]
-    return pd.DataFrame(rows, columns=["field", "value"])
+def facts_html(layer: str, row: pd.Series) -> str:
+    """The feature's fields as an escaped definition list."""
+    items = "".join(
+        f"<dt>{html_text(label)}</dt><dd>{html_text(row[field])}</dd>"
+        for field, label in FIELDS.get(layer, []) if field in row and _present(row[field])
+    )
+    return f'<dl class="facts">{items}</dl>'
+
+
+def _summary(layer: str, row: pd.Series) -> str:
+    """One line under the title: when, what, where."""
+    if layer == "events":
+        dates = row["date_start"] if row["date_start"] == row["date_end"] else f"{row['date_start']} to {row['date_end']}"
+        return f"{dates} · {row['type'].replace('_', ' ')} · {row['place_name']} · {row['status']}"
+    if layer == "troops":
+        return f"{row['origin_name']} to {row['destination_name']} · {row['date_start']} to {row['date_end']} · size: {row['sizes']}"
+    if layer == "claims":
+        return f"verdict: {row['verdict']} · {row['measured']}"
+    return ""
 
 
 def _find(layer: str, fid: str, layers: dict[str, gpd.GeoDataFrame]) -> tuple[pd.Series | None, bool]:
@@ -145,16 +164,20 @@ def feature_panel(ref: str | None, layers: dict[str, gpd.GeoDataFrame], *, citie
     if row is None:
         st.warning(f"Nothing called {fid!r} in layer {layer!r}; it may have been renamed. Select another feature.")
         return
-    st.html(f'<h4 class="feature-title">{html_text(row[TITLE_FIELD.get(layer, "id")])}</h4>')
+    st.html(
+        STYLE + f'<h4 class="feature-title">{html_text(row[TITLE_FIELD.get(layer, "id")])}</h4>'
+        f'<div class="summary">{html_text(_summary(layer, row))}</div>'
+    )
     if hidden:
         st.caption("Outside the current filters; shown because it is selected.")
-    st.dataframe(_facts(layer, row), hide_index=True, width="stretch")
     related = _related_figures(layer, row)
     if len(related):
-        st.markdown("**Figures reported** (every source's number, side by side)")
+        st.markdown("**Figures reported**: every source's number, side by side")
         st.dataframe(related[["metric", "qualifier", "value", "as_of", "claimant", "sources"]], hide_index=True, width="stretch")
     evidence = list(row.get("evidence") or [])
     for f in related.itertuples():
         evidence.extend(e for e in f.evidence if e not in evidence)
-    st.markdown(f"**Evidence** ({len(evidence)} quote{'s' if len(evidence) != 1 else ''})")
+    st.markdown(f"**Evidence**: {len(evidence)} quote{'s' if len(evidence) != 1 else ''}")
     show_evidence(evidence)
+    with st.expander("All fields"):
+        st.html(STYLE + facts_html(layer, row))

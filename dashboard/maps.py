@@ -59,6 +59,7 @@ PRECISION_STYLE = {
 }
 CENTRE = (48.0, 67.0)
 ZOOM = 4
+KAZAKHSTAN_BOUNDS = [[40.5, 46.5], [55.5, 87.5]]  # (lat, lon) south-west, north-east: the initial view
 SEA = "#dbe9f2"
 
 
@@ -239,7 +240,11 @@ def build_map(
     m = folium.Map(location=CENTRE, zoom_start=ZOOM, tiles=None, control_scale=True, min_zoom=2)
     # Per instance, never add_js_link: that mutates a list shared by every map in the process.
     m.default_js, m.default_css = assets
-    m.get_root().header.add_child(folium.Element(f"<style>.leaflet-container{{background:{SEA};}}</style>"))
+    m.get_root().header.add_child(folium.Element(
+        f"<style>.leaflet-container{{background:{SEA};}}"
+        ".leaflet-control-layers{font-size:11px;line-height:1.3}.leaflet-control-layers-expanded{padding:3px 6px}</style>"
+    ))
+    m.fit_bounds(KAZAKHSTAN_BOUNDS)
     _add_basemap(m, outlines)
     groups = [
         (f"Claim: within {claim_label}", lambda g: _add_claim(g, bands, cities, claim_result)),
