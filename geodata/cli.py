@@ -72,6 +72,17 @@ def cmd_claims(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_geoparse(args: argparse.Namespace) -> int:
+    """Print the place mentions of a text file (or stdin) as JSON Lines, one mention per line."""
+    from geodata.geoparse import parse_to_records, read_text_input
+
+    text = read_text_input(args.path, max_bytes=args.max_bytes)
+    out = sys.stdout
+    for record in parse_to_records(text):
+        out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="python -m geodata", description="Qantar Atlas data tools.")
@@ -89,6 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", nargs="+", metavar="ID", help="keep entries citing any of these source ids")
     p.add_argument("--type", nargs="+", metavar="TYPE", help="keep events of these types")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("geoparse", help="print the place mentions of a text as JSON Lines")
+    p.add_argument("path", help="a UTF-8 (or UTF-16 with BOM) text file, or - for stdin")
+    p.add_argument("--max-bytes", type=int, default=10_000_000, help="refuse larger input (default 10 MB)")
+    p.set_defaults(func=cmd_geoparse)
 
     p = sub.add_parser("claims", help="print the checks of the seeds' geographic claims as a JSON array")
     p.set_defaults(func=cmd_claims)

@@ -64,7 +64,12 @@ def _country_points() -> dict[int, tuple[float, float]]:
     for row in world.itertuples():
         if row.id is None or not str(row.id).isdigit():
             continue
-        pt = row.geometry.representative_point()
+        geom = row.geometry
+        if not geom.is_valid:
+            # Polygons cut at the antimeridian (Russia, Fiji) read as invalid and their
+            # representative point can fall in the sea far away: use the largest part's.
+            geom = max(getattr(geom, "geoms", [geom]), key=lambda part: part.area)
+        pt = geom.representative_point()
         out[int(row.id)] = (round(pt.x, 4), round(pt.y, 4))
     return out
 

@@ -124,3 +124,18 @@ def test_every_seed_place_resolves(gz, name):
     text = "".join(document_text(d) for d in load_documents())
     assert name in text, f"{name} is not written in the seeds; fix the table"
     assert gz.lookup(name) is not None
+
+
+def test_country_points_lie_inside_their_outlines(gz):
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    basemap = gpd.read_file(Path(__file__).resolve().parent.parent / "geodata" / "data" / "basemap.geojson")
+    checked = 0
+    for row in basemap.itertuples():
+        if not row.iso_a2 or not gz.has(f"country:{row.iso_a2}"):
+            continue
+        p = gz.get(f"country:{row.iso_a2}")
+        assert row.geometry.buffer(0.05).contains(Point(p.lon, p.lat)), p  # Russia's once fell in the Norwegian Sea
+        checked += 1
+    assert checked >= 20
