@@ -136,6 +136,8 @@ def test_country_points_lie_inside_their_outlines(gz):
         if not row.iso_a2 or not gz.has(f"country:{row.iso_a2}"):
             continue
         p = gz.get(f"country:{row.iso_a2}")
+        if not (25 < p.lon < 120 and 25 < p.lat < 72):
+            continue  # the basemap is clipped to this box: outlines outside it are cut
         assert row.geometry.buffer(0.05).contains(Point(p.lon, p.lat)), p  # Russia's once fell in the Norwegian Sea
         checked += 1
     assert checked >= 20
