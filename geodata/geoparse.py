@@ -45,6 +45,7 @@ __all__ = ["MIN_CONFIDENCE", "Mention", "parse", "parse_to_records", "read_text_
 DEMONYMS_PATH = Path(__file__).resolve().parent / "data" / "demonyms.tsv"
 MIN_CONFIDENCE = 0.5
 COMPASS = frozenset({"eastern", "western", "northern", "southern"})
+_COMPASS_PREFIXES = tuple(f"{c} " for c in sorted(COMPASS))
 _REGION_AFTER = re.compile(
     r"(?:\s*(?:,|and|&)\s*[A-Z][\w’'-]*(?:\s[A-Z][\w’'-]*)?)*\s+(?:regions?|oblasts?|oblysy|provinces?)\b", re.I
 )
@@ -52,7 +53,6 @@ _NEXT_CAP = re.compile(r"(?: +| *& *)([A-Z][\w’'.-]*)")
 _PREV_CAP = re.compile(r"([A-Z][\w’'.-]*)(?: +| *& *)$")
 _POSSESSIVE_TAIL = re.compile(r"[’']s((?: [\w’'-]+){1,3})")
 _ACRONYM = re.compile(r"(?:[A-Z]\.)+[A-Z]")
-_SENT_END = re.compile(r"[.!?…][\"”’)\]]*\s+|\n\s*")
 # Capitalised only because they open a sentence: never part of a longer name.
 _FUNCTION = frozenset("""a an the in at on of from to by for as and but or nor with without within throughout during
 after before since until near across outside inside into onto over under between among against about like unlike
@@ -135,22 +135,21 @@ def _automaton() -> ahocorasick.Automaton:
     return auto
 
 
+_SENT_RE = re.compile(
+    r"(?:\.(?<!\b[A-Z]\.)"
+    + "".join(rf"(?<!\b{a}\.)" for a in sorted(_ABBREV | {a.capitalize() for a in _ABBREV}))
+    + r"|[!?…])[\"”’)\]]*\s+|\n\s*"
+)
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Sentences of ``text`` as ``(start, end)`` offsets, whitespace trimmed, in order.
 
     A sentence ends at ``. ! ? …`` (with closing quotes) before white space, unless the word
-    before the full stop is an abbreviation or an initial ("Dr.", "Jan.", "U.S."), and at every
-    line break (titles and datelines are sentences of their own).
+    before it is an abbreviation or an initial ("Dr.", "Jan.", "U.S."), and at every line
+    break (titles and datelines are sentences of their own).
     """
-    cuts = [0]
-    for m in _SENT_END.finditer(text):
-        if text[m.start()] == ".":
-            word = re.search(r"([\w.]+)$", text[max(0, m.start() - 20):m.start()])
-            w = word.group(1) if word else ""
-            if w.lower() in _ABBREV or re.fullmatch(r"(?:\w\.)*\w", w) and len(w.replace(".", "")) <= 2 and w[-1:].isupper():
-                continue
-        cuts.append(m.end())
-    cuts.append(len(text))
+    cuts = [0, *(m.end() for m in _SENT_RE.finditer(text)), len(text)]
     spans = []
     for a, b in zip(cuts, cuts[1:]):
         seg = text[a:b]
@@ -164,24 +163,26 @@ def _city_weight(pop: int) -> float:
     return 0.4 * min(1.0, max(0.0, (math.log10(pop + 1) - 3) / 3.5))
 
 
-def _score(rank: tuple, place: Place, ctx: Counter, region_hint: bool) -> float:
+def _score(rank: tuple, place: Place, ctx: Counter, total: int, own: tuple, region_hint: bool) -> float:
     """How well ``place`` explains a name, before the mention's own penalties.
 
     ``ctx`` counts the document's unambiguous countries (ISO2) and admin-1 areas
-    ((ISO2, admin1)); a candidate gains by the *share* of the context its country and area
-    hold, so a country named once among many does not pull every small namesake town to it.
+    ((ISO2, admin1)), ``total`` the country counts; ``own`` is what this very name added (a
+    name is no context for itself). A candidate gains by the *share* of the context its
+    country holds, so a country named once among many does not pull small namesakes to it.
     """
     s = {3: 0.55, 2: 0.35}.get(rank[0], 0.25)
     s += {"country": 0.35, "region": 0.3, "landmark": 0.3}.get(place.kind, 0.0) or _city_weight(place.population)
-    total = sum(v for k, v in ctx.items() if isinstance(k, str)) or 1
-    s += 0.3 * ctx.get(place.country, 0) / total
+    in_ctx = ctx.get(place.country, 0) - (place.country in own)
+    s += 0.3 * in_ctx / max(1, total - bool(own))
     if place.admin1:
-        s += 0.1 * min(1.0, ctx.get((place.country, place.admin1), 0) / 2)
+        area = (place.country, place.admin1)
+        s += 0.1 * min(1.0, (ctx.get(area, 0) - (area in own)) / 2)
     s += 0.05 if place.country == "KZ" else 0.0
     if place.kind == "city" and rank[0] < 3:
         if place.population < 10_000:
             s -= 0.15  # villages named like words and people
-        if rank[0] == 1 and not ctx.get(place.country):
+        if rank[0] == 1 and not in_ctx:
             s -= 0.1  # a GeoNames alternate name ("White House" is Casablanca) far from the story
     if region_hint:
         s += 0.3 if place.kind == "region" else -0.1
@@ -212,31 +213,33 @@ def _surface_ok(text: str, start: int, end: int) -> bool:
 
 
 def _hits(text: str) -> list[_Hit]:
-    """Recognition: longest word-bounded, name-like, non-overlapping matches."""
+    """Recognition: leftmost-longest word-bounded, name-like, non-overlapping matches."""
     folded = f" {_fold(text)} "
     stops, dem = stop_names(), _demonyms()
     found = []
     for end_idx, klen in _automaton().iter(folded):
         start = end_idx - klen - 1  # folded has one leading space; the key has two spaces
-        end = start + klen
-        if _surface_ok(text, start, end):
-            found.append((start, end))
-    found.sort(key=lambda se: (se[0] - se[1], se[0]))
+        first = text[start]
+        if first.isupper():
+            if klen > 3 or _surface_ok(text, start, start + klen):
+                found.append((start, -klen))
+        elif text.startswith(_COMPASS_PREFIXES, start) and _surface_ok(text, start, start + klen):
+            found.append((start, -klen))
+    found.sort()
     taken: list[_Hit] = []
-    occupied: set[int] = set()
-    for start, end in found:
-        if any(i in occupied for i in range(start, end)):
+    last_end = 0
+    for start, neg in found:
+        end = start - neg
+        if start < last_end:
             continue
         key = normalize_name(text[start:end])
         if key in dem:
-            hit = _Hit(start, end, demonym=dem[key])
+            taken.append(_Hit(start, end, demonym=dem[key]))
         elif key in stops:
             continue
         else:
-            hit = _Hit(start, end)
-        occupied.update(range(start, end))
-        taken.append(hit)
-    taken.sort(key=lambda h: h.start)
+            taken.append(_Hit(start, end))
+        last_end = end
     return taken
 
 
@@ -309,17 +312,30 @@ def parse(text: str, *, context: Iterable[str] | None = None) -> list[Mention]:
     gz = load_gazetteer()
     hits = _hits(text)
     ctx: Counter = Counter({c: 2 for c in (context or ())})
+    looked_up: dict[tuple, tuple] = {}
     for hit in hits:
         if hit.demonym:
             ctx[hit.demonym] += 1
             continue
-        _candidates(gz, text, hit)
+        if text.startswith(("’s", "'s"), hit.end):
+            _candidates(gz, text, hit)  # possessives depend on the words after them: no cache
+        else:  # the same name with the same kind of tail resolves the same way
+            key = (text[hit.start:hit.end], text[hit.end:hit.end + 1] == ".", bool(_REGION_AFTER.match(text, hit.end)))
+            if key not in looked_up:
+                end = hit.end
+                _candidates(gz, text, hit)
+                looked_up[key] = (hit.end - end, hit.cands, hit.region_hint)
+            else:
+                delta, hit.cands, hit.region_hint = looked_up[key]
+                hit.end += delta
         if len(hit.cands) == 1 or (hit.cands and hit.cands[0][1].kind != "city"):
             top = hit.cands[0][1]
-            hit.own = (top.country, (top.country, top.admin1) if top.admin1 else None)
-            ctx.update(k for k in hit.own if k)
+            hit.own = tuple(k for k in (top.country, (top.country, top.admin1) if top.admin1 else None) if k)
+            ctx.update(hit.own)
+    total = sum(v for k, v in ctx.items() if isinstance(k, str))
     sents = sentence_spans(text) or [(0, len(text))]
     starts = [s for s, _ in sents]
+    scored_cache: dict[tuple, list] = {}
     out = []
     for hit in hits:
         if not hit.demonym and not hit.cands:
@@ -332,9 +348,12 @@ def parse(text: str, *, context: Iterable[str] | None = None) -> list[Mention]:
             out.append(Mention(text[hit.start:hit.end], hit.start, hit.end, s_start, s_end, place, 0.9,
                                ((place.id, 0.9),), "demonym"))
             continue
-        own = ctx - Counter(k for k in hit.own if k)  # a name is no context for itself
-        scored = sorted(((round(_score(r, p, own, hit.region_hint), 3), p, r) for r, p in hit.cands),
-                        key=lambda t: (-t[0], t[1].id))
+        skey = (id(hit.cands), hit.own, hit.region_hint)
+        scored = scored_cache.get(skey)
+        if scored is None:
+            scored = sorted(((round(_score(r, p, ctx, total, hit.own, hit.region_hint), 3), p, r) for r, p in hit.cands),
+                            key=lambda t: (-t[0], t[1].id))
+            scored_cache[skey] = scored
         best, place, rank = scored[0]
         conf = round(max(0.0, min(1.0, best - _penalty(text, hit, place, rank, s_start))), 3)
         if conf < MIN_CONFIDENCE:
