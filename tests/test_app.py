@@ -1,0 +1,239 @@
+"""The dashboard in Streamlit's AppTest: pages run, filters, URL state, text panel, offline map, escaping."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import pytest
+from shapely.geometry import LineString, Point
+from streamlit.testing.v1 import AppTest
+
+from dashboard import escape, evidence, maps, offline, state
+from geodata.layers import build_layers
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "dashboard" / "app.py")
+PAGES = ["views/atlas.py", "views/claims.py", "views/figures.py", "views/timeline.py", "views/downloads.py"]
+AIRPORT = "events:almaty-airport-seized"
+AIRPORT_QUOTE = "According to the news channel Khabar 24, Almaty’s airport, which was temporarily seized by intruders, will fully reopen this evening."
+HOSTILE = "<script>alert(`pwned ${document.cookie}`)</script> & 'x' \"y\""
+
+
+def run_app(query: dict | None = None, page: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(query or {})
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def event_list(at: AppTest):
+    (table,) = [d.value for d in at.dataframe if "description" in d.value.columns and "place_name" in d.value.columns]
+    return table
+
+
+def map_args(at: AppTest) -> dict:
+    (component,) = [el for el in at.get("component_instance") if el.proto.component_name.endswith("st_folium")]
+    return json.loads(component.proto.json_args)
+
+
+@pytest.fixture(scope="module")
+def default_app() -> AppTest:
+    return run_app()
+
+
+@pytest.mark.parametrize("page", [None, *PAGES[1:]])
+def test_every_page_runs_without_exception(page):
+    run_app(page=page)
+
+
+def test_filters_change_the_event_list():
+    at = run_app()
+    all_events = event_list(at)
+    at.multiselect(key="types").set_value(["protest"]).run()
+    protests = event_list(at)
+    assert 0 < len(protests) < len(all_events)
+    assert set(protests["type"]) == {"protest"}
+    at.multiselect(key="types").set_value([]).run()
+    at.date_input(key="dates").set_value((dt.date(2022, 1, 10), dt.date(2022, 1, 12))).run()
+    late = event_list(at)
+    assert 0 < len(late) < len(all_events)
+    assert (late["date_end"] >= "2022-01-10").all()
+
+
+@pytest.mark.parametrize(
+    "query, check",
+    [
+        ({"types": ["protest", "riot"]}, lambda t: set(t["type"]) <= {"protest", "riot"}),
+        ({"dates": ["2022-01-05", "2022-01-06"]}, lambda t: ((t["date_start"] <= "2022-01-06") & (t["date_end"] >= "2022-01-05")).all()),
+        ({"sources": ["eurasia-notes-13"]}, lambda t: t["sources"].str.contains("eurasia-notes-13").all()),
+        ({"outlets": ["The Spectator"]}, lambda t: t["sources"].str.contains("pike-spectator").all()),
+    ],
+)
+def test_url_parameters_restore_filters(default_app, query, check):
+    at = run_app(query)
+    table = event_list(at)
+    assert 0 < len(table) < len(event_list(default_app))
+    assert check(table)
+    for key, value in query.items():
+        widget = at.date_input(key=key) if key == "dates" else at.multiselect(key=key)
+        got = [d.isoformat() for d in widget.value] if key == "dates" else list(widget.value)
+        assert got == value
+
+
+def test_text_panel_shows_the_selected_events_quote_highlighted():
+    at = run_app({"feature": AIRPORT})
+    bodies = "".join(h.proto.body for h in at.html)
+    assert f'<mark class="quote">{escape.html_text(AIRPORT_QUOTE)}</mark>' in bodies
+    assert "Eurasia Notes #13" in bodies
+
+
+def test_text_panel_without_selection_says_how_to_select(default_app):
+    assert any("Click a shape on the map" in i.value for i in default_app.info)
+
+
+def test_map_loads_only_local_assets_and_draws_every_layer(default_app):
+    args = map_args(default_app)
+    links = args["js_links"] + args["css_links"]
+    assert links and all(link.startswith("/app/static/vendor/") for link in links), links
+    assert not re.search(r"https?://", args["script"] + args["html"] + args["header"])
+    for link in links:
+        assert (offline.STATIC_DIR / link.removeprefix("/app/static/")).is_file()
+    names = re.findall(r'"([^"]+)" : feature_group_\w+', args["script"])
+    assert names == ["Claim: within 100 km of all land borders", "Borders by neighbour", "Troop movements", "Places",
+                     "Claim checks", "Events"]
+
+
+def test_map_draws_one_marker_per_filtered_event():
+    at = run_app()
+    at.multiselect(key="types").set_value(["seizure"]).run()
+    script = map_args(at)["script"]
+    seizures = build_layers(types=["seizure"])["events"]
+    refs = set(re.findall(r"\[events:([a-z0-9-]+)\]", script))
+    assert refs == set(seizures["id"])
+
+
+def test_claim_settings_change_the_claim_layer():
+    at = run_app({"km": "300"})
+    assert "Claim: within 300 km" in map_args(at)["script"]
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("<script>", "&lt;script&gt;"),
+        ("a & b", "a &amp; b"),
+        ("`${x}`", "&#x60;&#x24;{x}&#x60;"),
+        ("'\"", "&#x27;&quot;"),
+        ("&lt;", "&amp;lt;"),
+        (None, ""),
+        (3811, "3811"),
+    ],
+)
+def test_html_text_escapes_markup_and_template_literals(raw, expected):
+    assert escape.html_text(raw) == expected
+
+
+def _hostile_layers() -> dict[str, gpd.GeoDataFrame]:
+    """A test double of build_layers' output: one fabricated event and troop with hostile text."""
+    layers = {name: gdf.iloc[0:0] for name, gdf in build_layers().items()}
+    ev = {"id": "hostile", "date_start": "2022-01-05", "date_end": "2022-01-05", "date_precision": "day", "date_note": HOSTILE,
+          "type": "riot", "status": "reported", "place_id": "gn:1526384", "place_name": HOSTILE, "geo_precision": 1,
+          "description": HOSTILE, "actors": HOSTILE, "claimant": HOSTILE, "sources": "pike-spectator",
+          "evidence": [{"source_id": "pike-spectator", "document": "x.txt", "start": 0, "end": 8, "quote": HOSTILE}]}
+    layers["events"] = gpd.GeoDataFrame([ev], geometry=[Point(76.9, 43.25)], crs="EPSG:4326")
+    troop = {"id": "hostile-troop", "contributor": HOSTILE, "origin_name": HOSTILE, "destination_name": HOSTILE,
+             "date_start": "2022-01-06", "date_end": "2022-01-06", "date_precision": "day", "sizes": HOSTILE,
+             "description": HOSTILE}
+    layers["troops"] = gpd.GeoDataFrame([troop], geometry=[LineString([(37.6, 55.7), (76.9, 43.25)])], crs="EPSG:4326")
+    return layers
+
+
+def test_hostile_source_text_stays_text_on_the_map():
+    m = maps.build_map(_hostile_layers(), outlines=gpd.GeoDataFrame(geometry=[], crs="EPSG:4326"),
+                       assets=offline.local_assets())
+    html = m.get_root().render()
+    assert "<script>alert" not in html
+    assert "`pwned" not in html and "${document" not in html
+    assert "&lt;script&gt;alert(&#x60;pwned &#x24;{document.cookie}&#x60;)&lt;/script&gt;" in html
+    assert "[events:hostile]" in html and "[troops:hostile-troop]" in html
+
+
+def test_hostile_quote_stays_text_in_the_text_panel():
+    paragraph = f"Before. {HOSTILE} After."
+    start = paragraph.index(HOSTILE)
+    card = evidence.evidence_html({"document": "<b>doc</b>", "start": 1, "end": 2}, {"title": HOSTILE, "outlet": "<i>o</i>"},
+                                  paragraph, start, start + len(HOSTILE))
+    assert "<script" not in card and "<b>doc" not in card and "<i>o" not in card
+    assert f'<mark class="quote">{escape.html_text(HOSTILE)}</mark>' in card
+
+
+def test_highlight_rejects_offsets_outside_the_paragraph():
+    with pytest.raises(ValueError, match="outside"):
+        escape.highlight("short", 2, 10)
+
+
+@pytest.mark.parametrize(
+    "tooltip, ref",
+    [
+        ("Almaty's airport is seized 2022-01-05 [events:almaty-airport-seized]", "events:almaty-airport-seized"),
+        ("Almaty city [places:gn:1526384]", "places:gn:1526384"),
+        ("Border with China [borders:border:CN]", "borders:border:CN"),
+        ("[nothing:here]", None),
+        ("no reference at all", None),
+        (None, None),
+    ],
+)
+def test_parse_ref_reads_the_reference_at_the_end_of_a_tooltip(tooltip, ref):
+    assert state.parse_ref(tooltip) == ref
+
+
+@pytest.mark.parametrize(
+    "paragraph, start, end, expected",
+    [
+        ("one two three", 4, 7, ("one two three", 4, 7)),
+        ("aaaa bbbb QUOTE cccc dddd", 10, 15, ("… bbbb QUOTE cccc …", 7, 12)),
+    ],
+)
+def test_trim_paragraph_keeps_the_quote_and_marks_cuts(paragraph, start, end, expected):
+    got = evidence.trim_paragraph(paragraph, start, end, context=6)
+    assert got == expected
+    text, s, e = got
+    assert text[s:e] == paragraph[start:end]
+
+
+def test_filters_args_are_plain_and_hashable():
+    f = state.Filters(dt.date(2022, 1, 5), dt.date(2022, 1, 7), ("pike-spectator",), None)
+    assert f.args() == ("2022-01-05", "2022-01-07", ("pike-spectator",), None)
+    hash(f.args())
+
+
+def test_every_setting_has_help_and_a_known_widget():
+    for s in state.SETTINGS:
+        assert s.help and s.label
+        assert s.widget in {"date_range", "multiselect", "slider", "selectbox"}
+
+
+def test_vendor_assets_are_the_xstatic_files():
+    vendor = offline.ensure_vendor()
+    for name, (base, file_name) in offline.VENDOR_FILES.items():
+        assert (vendor / name).read_bytes() == (Path(base) / file_name).read_bytes()
+
+
+def test_local_assets_respect_a_base_url_path():
+    js, css = offline.local_assets("atlas/")
+    assert [u for _, u in js + css] == ["/atlas/app/static/vendor/leaflet.js", "/atlas/app/static/vendor/jquery.min.js",
+                                       "/atlas/app/static/vendor/leaflet.css"]
+
+
+def test_folium_defaults_are_left_untouched():
+    offline.local_assets()
+    maps.build_map(_hostile_layers(), outlines=gpd.GeoDataFrame(geometry=[], crs="EPSG:4326"), assets=offline.local_assets())
+    assert folium.Map.default_js[0][1].startswith("https://")
