@@ -152,7 +152,7 @@ def build() -> dict:
         pid = f"landmark:{lm['slug']}"
         names = [lm["name"]] + lm.get("aliases", [])
         records.append([pid, lm["name"], "landmark", lm["country"], lm["lat"], lm["lon"], 0, lm.get("within", ""),
-                        f"curated: {lm['note']}", "landmark: point of the named site", names, names[1:]])
+                        f"curated: {lm['note']}", lm.get("precision", "landmark: point of the named site"), names, names[1:]])
 
     records.sort(key=lambda r: r[0])
     return {
