@@ -16,9 +16,10 @@ if str(ROOT) not in sys.path:
 from dashboard import data, offline, state  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
+CLAIM_PAGE = "claims"
 PAGES = [
     st.Page(HERE / "views" / "atlas.py", title="Map", icon=":material/map:", default=True),
-    st.Page(HERE / "views" / "claims.py", title="Pike's claim", icon=":material/straighten:", url_path="claims"),
+    st.Page(HERE / "views" / "claims.py", title="Pike's claim", icon=":material/straighten:", url_path=CLAIM_PAGE),
     st.Page(HERE / "views" / "figures.py", title="Figures", icon=":material/table_chart:", url_path="figures"),
     st.Page(HERE / "views" / "timeline.py", title="Timeline", icon=":material/calendar_month:", url_path="timeline"),
     st.Page(HERE / "views" / "downloads.py", title="Downloads", icon=":material/download:", url_path="downloads"),
@@ -32,6 +33,7 @@ offline.ensure_vendor()
 page = st.navigation(PAGES)
 st.sidebar.title("Qantar Atlas")
 st.sidebar.caption("The January 2022 unrest in Kazakhstan, every point tied to its source.")
-state.remember(state.sidebar(data.options, data.outlet_sources))
+# Pike's claim page draws the claim settings in its body; every other page, in the sidebar.
+state.remember(state.sidebar(data.options, data.outlet_sources, claim_settings=page.url_path != CLAIM_PAGE))
 st.sidebar.caption(CREDITS)
 page.run()

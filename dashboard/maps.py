@@ -16,6 +16,7 @@ import math
 import folium
 import geopandas as gpd
 import pandas as pd
+from shapely.geometry import Point
 
 from dashboard.escape import html_text
 
@@ -112,6 +113,7 @@ def _add_events(group: folium.FeatureGroup, events: gpd.GeoDataFrame) -> None:
             fill=True,
             fill_color=colour,
             fill_opacity=style["fill_opacity"],
+            class_name="atlas-event",
             tooltip=folium.Tooltip(tooltip_html(row["description"], lines, f"events:{row['id']}"), sticky=True),
         ).add_to(group)
 
@@ -141,10 +143,12 @@ def _add_troops(group: folium.FeatureGroup, troops: gpd.GeoDataFrame) -> None:
         line = [(round(y, 5), round(x, 5)) for x, y in geom.coords]
         lines = [f"{row['origin_name']} to {row['destination_name']}", _dates(row), f"size: {row['sizes']}"]
         tip = tooltip_html(f"{row['contributor']}: {row['description']}", lines, f"troops:{row['id']}")
-        folium.PolyLine(line, color="#7f0000", weight=3, opacity=0.8, tooltip=folium.Tooltip(tip, sticky=True)).add_to(group)
+        folium.PolyLine(line, color="#7f0000", weight=3, opacity=0.8, class_name="atlas-troop",
+                        tooltip=folium.Tooltip(tip, sticky=True)).add_to(group)
         head = _arrow_head(line)
         if head:
-            folium.PolyLine(head, color="#7f0000", weight=3, opacity=0.8, tooltip=folium.Tooltip(tip, sticky=True)).add_to(group)
+            folium.PolyLine(head, color="#7f0000", weight=3, opacity=0.8, class_name="atlas-troop-head",
+                            tooltip=folium.Tooltip(tip, sticky=True)).add_to(group)
 
 
 def _add_places(group: folium.FeatureGroup, places: gpd.GeoDataFrame) -> None:
@@ -154,7 +158,7 @@ def _add_places(group: folium.FeatureGroup, places: gpd.GeoDataFrame) -> None:
             continue
         lines = [str(row.get("kind", "")), str(row.get("source", ""))]
         folium.CircleMarker(
-            where, radius=3, color="#444444", weight=1, fill=True, fill_color="#ffffff", fill_opacity=1,
+            where, radius=3, color="#444444", weight=1, fill=True, fill_color="#ffffff", fill_opacity=1, class_name="atlas-place",
             tooltip=folium.Tooltip(tooltip_html(str(row.get("name", row["id"])), lines, f"places:{row['id']}")),
         ).add_to(group)
 
@@ -165,7 +169,7 @@ def _add_borders(group: folium.FeatureGroup, borders: gpd.GeoDataFrame) -> None:
         tip = tooltip_html(f"Border with {row['neighbour']}", [f"{row['length_km']:,.0f} km (Natural Earth 1:10m)"], f"borders:{row['id']}")
         folium.GeoJson(
             gpd.GeoDataFrame(geometry=[row.geometry], crs=borders.crs),
-            style_function=lambda _f, c=colour: {"color": c, "weight": 4, "opacity": 0.9},
+            style_function=lambda _f, c=colour: {"color": c, "weight": 4, "opacity": 0.9, "className": "atlas-border"},
             tooltip=folium.Tooltip(tip),
         ).add_to(group)
 
@@ -184,7 +188,7 @@ def _add_claim_checks(group: folium.FeatureGroup, checks: gpd.GeoDataFrame) -> N
             # A ring in the verdict's colour (RegularPolygonMarker would need a CDN plugin).
             folium.CircleMarker(
                 (round(p.y, 5), round(p.x, 5)), radius=8, color=VERDICT_COLOURS.get(row["verdict"], FALLBACK_COLOUR),
-                weight=4, fill=True, fill_color="#ffffff", fill_opacity=0.6,
+                weight=4, fill=True, fill_color="#ffffff", fill_opacity=0.6, class_name="atlas-check",
                 tooltip=folium.Tooltip(tip),
             ).add_to(group)
 
@@ -193,7 +197,8 @@ def _add_claim(group: folium.FeatureGroup, bands: gpd.GeoDataFrame | None, citie
     if bands is not None and len(bands):
         folium.GeoJson(
             bands[["geometry"]], interactive=False,
-            style_function=lambda _f: {"color": "#b35806", "weight": 1, "fillColor": "#fdb863", "fillOpacity": 0.25},
+            style_function=lambda _f: {"color": "#b35806", "weight": 1, "fillColor": "#fdb863", "fillOpacity": 0.25,
+                                       "className": "atlas-band"},
         ).add_to(group)
     if cities is None or result is None:
         return
@@ -204,7 +209,7 @@ def _add_claim(group: folium.FeatureGroup, bands: gpd.GeoDataFrame | None, citie
                  "counted as close" if counted else "not close", f"population {int(c['population']):,}"]
         folium.CircleMarker(
             (c["lat"], c["lon"]), radius=5, color="#b35806" if counted else "#555555", weight=2,
-            fill=True, fill_color="#fdb863" if counted else "#ffffff", fill_opacity=0.9,
+            fill=True, fill_color="#fdb863" if counted else "#ffffff", fill_opacity=0.9, class_name="atlas-city",
             tooltip=folium.Tooltip(tooltip_html(c["name"], lines, f"cities:{c['id']}")),
         ).add_to(group)
 
@@ -263,10 +268,10 @@ def build_map(
 
 
 def highlight(ref: str | None, layers: dict[str, gpd.GeoDataFrame], cities: pd.DataFrame | None = None) -> folium.FeatureGroup:
-    """A non-interactive ring around the selected feature (empty group when none).
+    """A non-interactive ring (or halo) around the selected feature; an empty group when none.
 
     Passed as ``feature_group_to_add`` so selecting a feature updates the map in place
-    instead of remounting it.
+    instead of remounting it. GeoJson, because CircleMarker drops ``interactive=False``.
     """
     group = folium.FeatureGroup(name="Selected")
     if not ref or ":" not in ref:
@@ -275,16 +280,17 @@ def highlight(ref: str | None, layers: dict[str, gpd.GeoDataFrame], cities: pd.D
     geom = None
     if layer == "cities" and cities is not None and fid in set(cities["id"]):
         c = cities.loc[cities["id"] == fid].iloc[0]
-        geom_latlon = (c["lat"], c["lon"])
-        folium.CircleMarker(geom_latlon, radius=16, color="#000000", weight=3, fill=False, interactive=False).add_to(group)
-        return group
-    gdf = layers.get(layer)
-    if gdf is not None and len(gdf) and fid in set(gdf["id"]):
-        geom = gdf.loc[gdf["id"] == fid].geometry.iloc[0]
+        geom = Point(c["lon"], c["lat"])
+    else:
+        gdf = layers.get(layer)
+        if gdf is not None and len(gdf) and fid in set(gdf["id"]):
+            geom = gdf.loc[gdf["id"] == fid].geometry.iloc[0]
     if geom is None or geom.is_empty:
         return group
-    if geom.geom_type == "LineString":
-        folium.PolyLine([(y, x) for x, y in geom.coords], color="#000000", weight=7, opacity=0.5, interactive=False).add_to(group)
-    else:
-        folium.CircleMarker(_point(geom), radius=18, color="#000000", weight=3, fill=False, interactive=False).add_to(group)
+    style = {"color": "#000000", "weight": 7 if geom.geom_type == "LineString" else 3, "opacity": 0.6, "fill": False,
+             "className": "atlas-highlight"}
+    folium.GeoJson(
+        gpd.GeoDataFrame(geometry=[geom], crs="EPSG:4326"), interactive=False,
+        marker=folium.CircleMarker(radius=18), style_function=lambda _f: style,
+    ).add_to(group)
     return group

@@ -26,6 +26,7 @@ __all__ = [
     "Filters",
     "Setting",
     "View",
+    "claim_controls",
     "current",
     "remember",
     "parse_ref",
@@ -106,7 +107,7 @@ class View:
     """Everything the pages read from the sidebar."""
 
     filters: Filters
-    claim: ClaimSettings
+    claim: ClaimSettings | None
 
 
 def _widget(setting: Setting, options: list | None) -> object:
@@ -126,8 +127,13 @@ def _widget(setting: Setting, options: list | None) -> object:
     raise ValueError(f"setting {setting.key!r}: unknown widget {setting.widget!r}; use one named in Setting")
 
 
-def sidebar(options: Callable[[str], list], outlet_sources: Callable[[tuple[str, ...]], tuple[str, ...]]) -> View:
-    """Draw every setting in the sidebar and return the current :class:`View`.
+def sidebar(
+    options: Callable[[str], list],
+    outlet_sources: Callable[[tuple[str, ...]], tuple[str, ...]],
+    *,
+    claim_settings: bool = True,
+) -> View:
+    """Draw the settings in the sidebar and return the current :class:`View`.
 
     Parameters
     ----------
@@ -135,6 +141,9 @@ def sidebar(options: Callable[[str], list], outlet_sources: Callable[[tuple[str,
         ``options(key) -> list`` of choices for multiselect and selectbox settings.
     outlet_sources : callable
         Maps a tuple of outlet names to the ids of the articles they published.
+    claim_settings : bool
+        Draw the claim settings too; ``False`` on the page that draws them in its body
+        (:func:`claim_controls`), in which case ``View.claim`` is ``None``.
     """
     values = {}
     with st.sidebar:
@@ -142,11 +151,21 @@ def sidebar(options: Callable[[str], list], outlet_sources: Callable[[tuple[str,
         for s in SETTINGS:
             if s.group == "filters":
                 values[s.key] = _widget(s, options(s.key) if s.widget in ("multiselect", "selectbox") else None)
-        with st.expander("Pike's claim: settings", expanded=False):
-            for s in SETTINGS:
-                if s.group == "claim":
-                    values[s.key] = _widget(s, options(s.key) if s.widget in ("multiselect", "selectbox") else None)
-    return View(_filters(values, outlet_sources), ClaimSettings(values["km"], values["neighbours"], values["cities"]))
+        claim = None
+        if claim_settings:
+            with st.expander("Pike's claim: settings", expanded=False):
+                claim = claim_controls(options)
+    return View(_filters(values, outlet_sources), claim)
+
+
+def claim_controls(options: Callable[[str], list]) -> ClaimSettings:
+    """Draw the claim settings where the caller is (sidebar expander or page body)."""
+    values = {
+        s.key: _widget(s, options(s.key) if s.widget in ("multiselect", "selectbox") else None)
+        for s in SETTINGS
+        if s.group == "claim"
+    }
+    return ClaimSettings(values["km"], values["neighbours"], values["cities"])
 
 
 def _filters(values: dict, outlet_sources: Callable[[tuple[str, ...]], tuple[str, ...]]) -> Filters:
@@ -169,7 +188,7 @@ def remember(view: View) -> None:
 
 def current() -> View:
     """The view the sidebar produced in this run (defaults when none was drawn)."""
-    return st.session_state.get(VIEW_KEY) or View(Filters(), ClaimSettings(100, "", ""))
+    return st.session_state.get(VIEW_KEY) or View(Filters(), None)
 
 
 def parse_ref(text: str | None) -> str | None:

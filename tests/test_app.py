@@ -14,6 +14,7 @@ from shapely.geometry import LineString, Point
 from streamlit.testing.v1 import AppTest
 
 from dashboard import escape, evidence, maps, offline, state
+from geodata.claims import NEIGHBOUR_SETS, candidate_ids, pike_check
 from geodata.layers import build_layers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -237,3 +238,15 @@ def test_folium_defaults_are_left_untouched():
     offline.local_assets()
     maps.build_map(_hostile_layers(), outlines=gpd.GeoDataFrame(geometry=[], crs="EPSG:4326"), assets=offline.local_assets())
     assert folium.Map.default_js[0][1].startswith("https://")
+
+
+def test_claim_page_draws_its_settings_in_the_body_and_counts_live():
+    at = run_app({"km": "50"}, page="views/claims.py")
+    assert at.slider(key="km").value == 50
+    assert not at.sidebar.slider  # not duplicated in the sidebar on this page
+    for km in (50, 600):
+        if km != 50:
+            at.slider(key="km").set_value(km).run()
+        name, cities = at.selectbox(key="neighbours").value, at.selectbox(key="cities").value
+        want = pike_check(km, NEIGHBOUR_SETS[name], candidate_ids(cities))
+        assert any(f"**{want['count']} of {want['total']} within {km} km**" in m.value for m in at.markdown)

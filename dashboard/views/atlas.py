@@ -29,7 +29,7 @@ def _on_row_select() -> None:
 
 view = state.current()
 layers = data.layers(*view.filters.args())
-claim = view.claim
+claim = view.claim  # the sidebar draws the claim settings on this page
 result = data.pike(claim.km, claim.neighbours, claim.cities)
 cities = data.candidate_places(claim.cities)
 selected = state.selected()
@@ -45,7 +45,8 @@ fmap = maps.build_map(
 
 events = layers["events"]
 st.markdown(
-    f"**{len(events)} events**, {len(layers['troops'])} troop movements, {len(layers['places'])} places "
+    f"**{len(events)} event{'s' if len(events) != 1 else ''}**, {len(layers['troops'])} troop movements, "
+    f"{len(layers['places'])} places "
     f"({view.filters.date_from:%d %b} to {view.filters.date_to:%d %b %Y}). "
     f"Claim layer: {result['count']} of {result['total']} candidate cities within {claim.km} km."
 )
@@ -79,5 +80,5 @@ st.dataframe(
     selection_mode="single-row",
     hide_index=True,
     width="stretch",
-    height=320,
+    height=min(320, 35 * (len(table) + 1) + 3),  # no empty rows under a short list
 )

@@ -11,17 +11,20 @@ from dashboard.escape import html_text
 from geodata.claims import PIKE_QUOTE, evidence_for
 
 THRESHOLDS = tuple(float(km) for km in range(0, 801, 10))
-VERDICT_ICONS = {"supported": "✅", "partly": "🟡", "not supported": "❌", "cannot be checked": "⚪"}
+# Material icons ship with Streamlit (emoji need a font the reader may lack).
+VERDICT_ICONS = {"supported": ":material/check_circle:", "partly": ":material/contrast:",
+                 "not supported": ":material/cancel:", "cannot be checked": ":material/help:"}
 
 view = state.current()
-claim = view.claim
-result = data.pike(claim.km, claim.neighbours, claim.cities)
 
 st.header("Pike's claim")
 st.html(f"<blockquote style='font-size:1.1rem'>“{html_text(PIKE_QUOTE)}” — Francis Pike, The Spectator</blockquote>")
 with st.expander("The quote in its article"):
     evidence.show_evidence([e.as_dict() for e in evidence_for("pike-spectator", PIKE_QUOTE)])
-st.caption("Set the distance, the borders and the candidate cities in the sidebar ('Pike's claim: settings').")
+st.markdown("'Close' has no distance in the article, and the 19 cities are not all named: choose both.")
+with st.container(horizontal=True, key="claim_controls"):
+    claim = view.claim or state.claim_controls(data.options)
+result = data.pike(claim.km, claim.neighbours, claim.cities)
 
 c1, c2, c3 = st.columns(3)
 c1.metric("Candidate cities close to a border", f"{result['count']} of {result['total']}",
@@ -40,7 +43,8 @@ st.markdown(
 
 curve = data.count_curve(claim.neighbours, claim.cities, THRESHOLDS)
 line = alt.Chart(curve).mark_line(interpolate="step-after").encode(
-    x=alt.X("threshold_km:Q", title="threshold (km)"), y=alt.Y("cities_within:Q", title="candidate cities within"))
+    x=alt.X("threshold_km:Q", title="threshold (km)"),
+    y=alt.Y("cities_within:Q", title="candidate cities within", axis=alt.Axis(tickMinStep=1, format="d")))
 rule = alt.Chart(pd.DataFrame({"km": [float(claim.km)]})).mark_rule(color="#b35806").encode(x="km:Q")
 need = alt.Chart(pd.DataFrame({"n": [result["needed"]]})).mark_rule(strokeDash=[4, 3], color="#555").encode(y="n:Q")
 st.altair_chart((line + rule + need).properties(height=260), width="stretch")
@@ -57,8 +61,7 @@ checks = data.layers(*view.filters.args())["claims"]
 if not len(checks):
     st.info("No claim check comes from the selected articles.")
 for row in checks.itertuples():
-    icon = VERDICT_ICONS.get(row.verdict, "•")
-    with st.expander(f"{icon} {row.verdict}: {row.statement}"):
+    with st.expander(f"{row.verdict}: {row.statement}", icon=VERDICT_ICONS.get(row.verdict)):
         st.dataframe(pd.DataFrame([("Measured", row.measured), ("Value", f"{row.value} {row.unit}"),
                                    ("Method", row.method), ("Caveats", row.caveats)], columns=["field", "value"]),
                      hide_index=True, width="stretch")

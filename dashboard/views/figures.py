@@ -18,14 +18,18 @@ if not len(figures):
 
 
 def _cell(row: pd.Series) -> str:
+    """'about 2,500 (claimant, as of 2022-01-07)': the number as given, who gives it, when."""
     number = "" if pd.isna(row["value"]) else f"{int(row['value']):,}"
     text = " ".join(x for x in (row["qualifier"], number) if x)
-    return f"{text} ({row['claimant']})" if row["claimant"] else text
+    who = ", ".join(x for x in (row["claimant"], f"as of {row['as_of']}") if x)
+    return f"{text} ({who})"
 
 
+# One column per article: conflicting numbers for a metric stand in one row.
 wide = (
-    figures.assign(cell=figures.apply(_cell, axis=1), column=figures["sources"] + " · " + figures["as_of"])
-    .groupby(["metric", "place_name", "column"])["cell"].agg("; ".join).unstack("column").fillna("")
+    figures.assign(cell=figures.apply(_cell, axis=1), source=figures["sources"].str.split(", "))
+    .explode("source")
+    .groupby(["metric", "place_name", "source"])["cell"].agg("; ".join).unstack("source").fillna("")
     .reset_index().sort_values(["metric", "place_name"])
 )
 st.dataframe(wide, hide_index=True, width="stretch")

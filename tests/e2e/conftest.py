@@ -93,9 +93,8 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser, server):
-    """A page in a fresh context; fails the test if it tried to reach anything but localhost."""
+def guarded_context(browser):
+    """A fresh browser context that blocks, and records, every request not to localhost."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     blocked: list[str] = []
 
@@ -108,36 +107,71 @@ def page(browser, server):
             route.abort()
 
     context.route("**/*", guard)
+    return context, blocked
+
+
+@pytest.fixture
+def page(browser, server):
+    """A page in a fresh context; fails the test if it tried to reach anything but localhost."""
+    context, blocked = guarded_context(browser)
     pg = context.new_page()
     pg.set_default_timeout(30_000)
-    pg.base_url = server
     yield pg
     context.close()
     assert blocked == [], f"the page tried to reach the internet: {blocked[:5]}"
 
 
-def open_app(page, query: str = "", path: str = "") -> None:
-    """Load the app (optionally a page path and a query string) and wait until it is idle and the map drawn."""
-    page.goto(f"{page.base_url}/{path}{'?' + query if query else ''}")
-    wait_idle(page)
+class App:
+    """Drives one page of the dashboard: open a view, wait for reruns, find the map, take screenshots."""
+
+    def __init__(self, page, base_url: str, browser):
+        self.page = page
+        self.base_url = base_url
+        self.browser = browser
+        self.others: list[tuple[object, list[str]]] = []
+
+    def fresh_page(self):
+        """A page in another guarded context, as if someone else opened a shared link."""
+        context, blocked = guarded_context(self.browser)
+        self.others.append((context, blocked))
+        pg = context.new_page()
+        pg.set_default_timeout(30_000)
+        return pg
+
+    def open(self, query: str = "", path: str = "", page=None) -> None:
+        """Load the app (optionally a page path and a query string) and wait until the script is idle."""
+        pg = page or self.page
+        pg.goto(f"{self.base_url}/{path}{'?' + query if query else ''}")
+        self.wait_idle(pg)
+
+    def wait_idle(self, page=None) -> None:
+        """Wait until the script has run and stopped."""
+        pg = page or self.page
+        pg.wait_for_selector('[data-testid="stApp"]')
+        pg.wait_for_timeout(150)
+        pg.wait_for_selector(APP_IDLE, timeout=60_000)
+
+    def map_frame(self, page=None):
+        """The map's iframe, once Leaflet has drawn vector shapes in it."""
+        frame = (page or self.page).frame_locator(MAP_FRAME)
+        frame.locator("path.leaflet-interactive").first.wait_for(timeout=30_000)
+        return frame
+
+    def drawn(self, cls: str, page=None) -> int:
+        """How many vector shapes of one layer (CSS class ``atlas-<layer>``) the map holds."""
+        return self.map_frame(page).locator(f"path.{cls}").count()
+
+    def screenshot(self, name: str, page=None) -> Path:
+        SCREENSHOTS.mkdir(exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        (page or self.page).screenshot(path=str(path), full_page=True)
+        return path
 
 
-def wait_idle(page) -> None:
-    """Wait until the script has run and stopped."""
-    page.wait_for_selector('[data-testid="stApp"]')
-    page.wait_for_timeout(150)
-    page.wait_for_selector(APP_IDLE, timeout=60_000)
-
-
-def map_frame(page):
-    """The map's iframe, once Leaflet has drawn vector shapes in it."""
-    frame = page.frame_locator(MAP_FRAME)
-    frame.locator("path.leaflet-interactive").first.wait_for(timeout=30_000)
-    return frame
-
-
-def screenshot(page, name: str) -> Path:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
+@pytest.fixture
+def app(page, server, browser):
+    driver = App(page, server, browser)
+    yield driver
+    for context, blocked in driver.others:
+        context.close()
+        assert blocked == [], f"a second page tried to reach the internet: {blocked[:5]}"

@@ -1,0 +1,129 @@
+"""The real page in headless Chromium: offline map, click-to-evidence, filters, shared URLs, downloads."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from geodata.layers import LAYER_NAMES, build_layers
+
+pytestmark = pytest.mark.e2e
+
+ALL_EVENTS = len(build_layers()["events"])
+LATE = {"dates": ["2022-01-10", "2022-01-12"]}
+
+
+def summary_count(page) -> int:
+    """The event count the page states above the map."""
+    text = page.get_by_text(re.compile(r"^\d+ events")).first.inner_text()
+    return int(text.split()[0])
+
+
+def test_map_draws_every_layer_offline(app, page):
+    app.open()
+    frame = app.map_frame()
+    layers = build_layers()
+    assert app.drawn("atlas-event") == ALL_EVENTS
+    assert app.drawn("atlas-troop") == len(layers["troops"])
+    assert app.drawn("atlas-place") == len(layers["places"])
+    assert app.drawn("atlas-border") == len(layers["borders"])
+    assert app.drawn("atlas-check") >= len(layers["claims"])
+    assert app.drawn("atlas-city") > 0
+    assert frame.locator("path.atlas-band").count() > 0
+    labels = frame.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    assert [label.strip() for label in labels] == ["Claim: within 100 km of all land borders", "Borders by neighbour",
+                                                    "Troop movements", "Places", "Claim checks", "Events"]
+    app.screenshot("map_default")
+    # The layer control toggles a layer off in the browser, without a rerun.
+    frame.locator(".leaflet-control-layers-overlays label", has_text="Events").locator("input").uncheck()
+    assert app.drawn("atlas-event") == 0
+
+
+def test_clicking_an_event_shows_its_quote_in_the_text_panel(app, page):
+    # One source and one type, so the clicked marker is one of a few known events.
+    query = "sources=eurasia-notes-13&types=seizure"
+    app.open(query)
+    expected = build_layers(sources=["eurasia-notes-13"], types=["seizure"])["events"]
+    quotes = {e["quote"] for ev in expected["evidence"] for e in ev}
+    frame = app.map_frame()
+    assert frame.locator("path.atlas-event").count() == len(expected)
+    frame.locator("path.atlas-event").last.click(force=True)
+    page.locator("mark.quote").first.wait_for(timeout=30_000)
+    app.wait_idle()
+    marks = page.locator("mark.quote").all_inner_texts()
+    assert marks and set(marks) <= quotes
+    assert "feature=events" in page.url
+    app.screenshot("map_clicked_event")
+
+
+def test_date_filter_from_the_url_changes_map_and_list(app, page):
+    app.open("dates=2022-01-10&dates=2022-01-12")
+    late = build_layers(date_from="2022-01-10", date_to="2022-01-12")["events"]
+    assert 0 < len(late) < ALL_EVENTS
+    assert app.drawn("atlas-event") == len(late)
+    assert summary_count(page) == len(late)
+
+
+def test_source_filter_in_the_sidebar_changes_map_list_and_url_and_the_url_restores_it(app, page):
+    app.open()
+    assert app.drawn("atlas-event") == ALL_EVENTS
+    page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.click()
+    page.get_by_role("option", name="hahn-corr").click()
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => location.search.includes('sources=hahn-corr')")
+    app.wait_idle()
+    hahn = build_layers(sources=["hahn-corr"])["events"]
+    assert 0 < len(hahn) < ALL_EVENTS
+    page.wait_for_function(f"() => document.body.innerText.includes('{len(hahn)} events')")
+    assert app.drawn("atlas-event") == len(hahn)
+    assert parse_qs(urlparse(page.url).query)["sources"] == ["hahn-corr"]
+    app.screenshot("map_filtered_hahn")
+    # The shared URL, opened in a fresh browser context, restores the same view.
+    shared = page.url
+    other = app.fresh_page()
+    other.goto(shared)
+    app.wait_idle(other)
+    assert app.drawn("atlas-event", page=other) == len(hahn)
+    assert "hahn-corr" in other.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.inner_text()
+
+
+def _download(page, button: str) -> tuple[str, bytes]:
+    with page.expect_download() as info:
+        page.get_by_role("button", name=button, exact=True).click()
+    d = info.value
+    return d.suggested_filename, open(d.path(), "rb").read()
+
+
+def test_each_download_is_valid_geojson_matching_the_filter(app, page):
+    app.open("sources=pike-spectator&dates=2022-01-05&dates=2022-01-11", path="downloads")
+    expected = build_layers(date_from="2022-01-05", date_to="2022-01-11", sources=["pike-spectator"])
+    suffix = "2022-01-05_2022-01-11_src-pike-spectator"
+    for name in LAYER_NAMES:
+        filename, body = _download(page, f"{name}.geojson")
+        assert filename == f"{name}_{suffix}.geojson"
+        fc = json.loads(body)
+        assert fc["type"] == "FeatureCollection" and "crs" not in fc
+        assert sorted(str(f["id"]) for f in fc["features"]) == sorted(expected[name]["id"])
+        for f in fc["features"]:
+            assert f["geometry"]["type"] in {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}
+            flat = json.dumps(f["geometry"]["coordinates"])
+            numbers = [float(x) for x in re.findall(r"-?\d+\.?\d*", flat)]
+            assert all(-180 <= x <= 180 for x in numbers)
+    filename, body = _download(page, "All layers (zip)")
+    assert filename == f"qantar-atlas_{suffix}.zip"
+    with zipfile.ZipFile(io.BytesIO(body)) as zf:
+        assert sorted(zf.namelist()) == sorted(f"{n}_{suffix}.geojson" for n in LAYER_NAMES)
+    app.screenshot("downloads")
+
+
+@pytest.mark.parametrize("path", ["claims", "figures", "timeline"])
+def test_other_pages_render_without_errors(app, page, path):
+    app.open("km=200", path=path)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.wait_for_timeout(500)  # let charts finish drawing before the screenshot
+    app.screenshot(f"page_{path}")
