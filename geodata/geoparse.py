@@ -19,33 +19,37 @@ about Kazakhstan is Petropavl). "X region(s)" / "X oblast" after a name prefers 
 Weak evidence lowers the confidence: a sentence-initial word, a name inside a longer
 capitalised phrase ("Emma Ashford", "Nur Otan"), an all-capitals line, a village-sized place.
 Mentions below :data:`MIN_CONFIDENCE` are dropped; the alternatives stay on each mention.
+
+The output path :func:`write_json_lines` serialises each distinct place, alternatives list,
+sentence and surface once, and the name index (automaton and candidates) comes from the
+on-disk cache of :mod:`geodata.nameindex`, so a warm start never parses the gazetteer.
+Sentences longer than :data:`MAX_SENTENCE` characters are cut at white space, so a record never
+repeats a multi-megabyte line.
 """
 
 from __future__ import annotations
 
-import functools
+import json
 import math
-import sys
 import re
 import unicodedata
 from bisect import bisect_right
-from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Iterable
+from typing import Iterable, TextIO
 
-import ahocorasick
-
-from geodata.gazetteer import Place, load_gazetteer
+from geodata.gazetteer import Place
+from geodata.nameindex import KLEN_BITS, NameIndex, default_index
 from geodata.names import normalize_name, stop_names
-from geodata.errors import DataError, InputError
+from geodata.textinput import read_text_input  # re-exported: the CLI imports it from here
 
-__all__ = ["MIN_CONFIDENCE", "Mention", "parse", "parse_to_records", "read_text_input", "sentence_spans"]
+__all__ = ["MAX_SENTENCE", "MIN_CONFIDENCE", "Mention", "parse", "parse_to_records", "read_text_input",
+           "sentence_spans", "write_json_lines"]
 
-DEMONYMS_PATH = Path(__file__).resolve().parent / "data" / "demonyms.tsv"
 MIN_CONFIDENCE = 0.5
+MAX_SENTENCE = 1000
 COMPASS = frozenset({"eastern", "western", "northern", "southern"})
 _COMPASS_PREFIXES = tuple(f"{c} " for c in sorted(COMPASS))
+_KLEN_MASK = (1 << KLEN_BITS) - 1
 _REGION_AFTER = re.compile(
     r"(?:\s*(?:,|and|&)\s*[A-Z][\w’'-]*(?:\s[A-Z][\w’'-]*)?)*\s+(?:regions?|oblasts?|oblysy|provinces?)\b", re.I
 )
@@ -53,6 +57,7 @@ _NEXT_CAP = re.compile(r"(?: +| *& *)([A-Z][\w’'.-]*)")
 _PREV_CAP = re.compile(r"([A-Z][\w’'.-]*)(?: +| *& *)$")
 _POSSESSIVE_TAIL = re.compile(r"[’']s((?: [\w’'-]+){1,3})")
 _ACRONYM = re.compile(r"(?:[A-Z]\.)+[A-Z]")
+_OPENING = re.compile(r"[ \"“‘'(\[]*")  # what may stand between a sentence start and its first word
 # Capitalised only because they open a sentence: never part of a longer name.
 _FUNCTION = frozenset("""a an the in at on of from to by for as and but or nor with without within throughout during
 after before since until near across outside inside into onto over under between among against about like unlike
@@ -98,48 +103,47 @@ class _Fold(dict):
 
 
 _FOLD = _Fold()
+# The ASCII part of the fold as a bytes table; "?" (what encode("ascii", "replace") leaves for
+# any other character) folds to a space, and is patched below where the character is a letter.
+_ASCII_FOLD = bytes(ord(chr(b).translate(_FOLD)) for b in range(128)) + b" " * 128
 
 
 def _fold(text: str) -> str:
-    return text.translate(_FOLD)
+    """``text.translate(_FOLD)``, at bytes.translate speed for the ASCII majority of the text."""
+    data = text.encode("ascii", "replace")
+    folded = data.translate(_ASCII_FOLD).decode("ascii")
+    if text.isascii():
+        return folded
+    pieces = data.split(b"?")
+    if len(pieces) > len(text) // 20:  # mostly non-ASCII (Cyrillic): the plain way is faster
+        return text.translate(_FOLD)
+    out, pos, last = [], -1, 0
+    for piece in pieces[:-1]:
+        pos += len(piece) + 1  # the next "?" in data: a real one, or a non-ASCII character
+        ch = text[pos]
+        if ch != "?":
+            low = _FOLD[ord(ch)]
+            if low != " ":  # quotes and dashes are already spaces
+                out += (folded[last:pos], low)
+                last = pos + 1
+    out.append(folded[last:])
+    return "".join(out)
 
 
-@functools.cache
-def _demonyms() -> dict[str, str]:
-    """Normalised demonym -> ISO2 country code."""
-    try:
-        lines = DEMONYMS_PATH.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise DataError(f"{DEMONYMS_PATH}: demonym table missing; restore it from git") from None
-    out = {}
-    for n, line in enumerate(lines, 1):
-        if not line.strip() or line.startswith("#") or line.startswith("demonym\t"):
-            continue
-        parts = line.split("\t")
-        if len(parts) != 2 or len(parts[1]) != 2:
-            raise DataError(f"{DEMONYMS_PATH.name}:{n}: expected 'demonym<TAB>ISO2', got {line!r}")
-        out[normalize_name(parts[0])] = parts[1]
-    return out
-
-
-@functools.cache
-def _automaton() -> ahocorasick.Automaton:
-    """Every gazetteer name and demonym as a space-delimited folded key (built once per process)."""
-    auto = ahocorasick.Automaton()
-    for key in load_gazetteer().name_keys():
-        if len(key) > 1 and not key.isdigit():
-            auto.add_word(f" {key} ", len(key))
-    for key in _demonyms():
-        auto.add_word(f" {key} ", len(key))
-    auto.make_automaton()
-    return auto
-
-
-_SENT_RE = re.compile(
-    r"(?:\.(?<!\b[A-Z]\.)"
-    + "".join(rf"(?<!\b{a}\.)" for a in sorted(_ABBREV | {a.capitalize() for a in _ABBREV}))
-    + r"|[!?…])[\"”’)\]]*\s+|\n\s*"
+_CLOSERS = r"[\"”’)\]]*\s+"
+_ABBREV_BY_LEN: dict[int, list[str]] = {}
+for _a in sorted(_ABBREV | {a.capitalize() for a in _ABBREV}):
+    _ABBREV_BY_LEN.setdefault(len(_a), []).append(_a)
+# One pattern per sentence-ending character, each starting with a literal, so the regex engine
+# jumps between occurrences instead of trying every position (5 MB in ~15 ms, not ~80 ms).
+_SENT_ENDS = (
+    re.compile(r"\.(?<!\b[A-Z]\.)" + "".join(rf"(?<!\b(?:{'|'.join(v)})\.)" for _, v in sorted(_ABBREV_BY_LEN.items()))
+               + _CLOSERS),
+    *(re.compile(re.escape(c) + _CLOSERS) for c in "!?…"),
+    re.compile(r"\n\s*"),
 )
+_LAST_SPACE = re.compile(r"\s(?=\S*\Z)")
+_NON_SPACE = re.compile(r"\S")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -147,15 +151,26 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
     A sentence ends at ``. ! ? …`` (with closing quotes) before white space, unless the word
     before it is an abbreviation or an initial ("Dr.", "Jan.", "U.S."), and at every line
-    break (titles and datelines are sentences of their own).
+    break (titles and datelines are sentences of their own). A longer sentence than
+    :data:`MAX_SENTENCE` characters is cut at its last white space within the limit (or at the
+    limit if there is none), so no span is longer.
     """
-    cuts = [0, *(m.end() for m in _SENT_RE.finditer(text)), len(text)]
+    ends = set()
+    for pattern in _SENT_ENDS:  # matches of different patterns share their end ("?\n", ".\n")
+        ends.update(m.end() for m in pattern.finditer(text))
+    cuts = [0, *sorted(ends), len(text)]
     spans = []
     for a, b in zip(cuts, cuts[1:]):
         seg = text[a:b]
         lead, trail = len(seg) - len(seg.lstrip()), len(seg.rstrip())
         if trail > lead:
-            spans.append((a + lead, a + trail))
+            a, b = a + lead, a + trail
+            while b - a > MAX_SENTENCE:
+                space = _LAST_SPACE.search(text, a + 1, a + MAX_SENTENCE + 1)
+                cut = space.start() if space else a + MAX_SENTENCE
+                spans.append((a, a + len(text[a:cut].rstrip())))
+                a = _NON_SPACE.search(text, cut, b).start()
+            spans.append((a, b))
     return spans
 
 
@@ -163,15 +178,16 @@ def _city_weight(pop: int) -> float:
     return 0.4 * min(1.0, max(0.0, (math.log10(pop + 1) - 3) / 3.5))
 
 
-def _score(rank: tuple, place: Place, ctx: Counter, total: int, own: tuple, region_hint: bool) -> float:
+def _score(rank: int, place: Place, ctx: dict, total: int, own: tuple, region_hint: bool) -> float:
     """How well ``place`` explains a name, before the mention's own penalties.
 
+    ``rank`` is how the name belongs to the place (3 curated, 2 own, 1 alternate name).
     ``ctx`` counts the document's unambiguous countries (ISO2) and admin-1 areas
     ((ISO2, admin1)), ``total`` the country counts; ``own`` is what this very name added (a
     name is no context for itself). A candidate gains by the *share* of the context its
     country holds, so a country named once among many does not pull small namesakes to it.
     """
-    s = {3: 0.55, 2: 0.35}.get(rank[0], 0.25)
+    s = {3: 0.55, 2: 0.35}.get(rank, 0.25)
     s += {"country": 0.35, "region": 0.3, "landmark": 0.3}.get(place.kind, 0.0) or _city_weight(place.population)
     in_ctx = ctx.get(place.country, 0) - (place.country in own)
     s += 0.3 * in_ctx / max(1, total - bool(own))
@@ -179,24 +195,26 @@ def _score(rank: tuple, place: Place, ctx: Counter, total: int, own: tuple, regi
         area = (place.country, place.admin1)
         s += 0.1 * min(1.0, (ctx.get(area, 0) - (area in own)) / 2)
     s += 0.05 if place.country == "KZ" else 0.0
-    if place.kind == "city" and rank[0] < 3:
+    if place.kind == "city" and rank < 3:
         if place.population < 10_000:
             s -= 0.15  # villages named like words and people
-        if rank[0] == 1 and not in_ctx:
+        if rank == 1 and not in_ctx:
             s -= 0.1  # a GeoNames alternate name ("White House" is Casablanca) far from the story
     if region_hint:
         s += 0.3 if place.kind == "region" else -0.1
     return s
 
 
-@dataclass
 class _Hit:
-    start: int
-    end: int
-    demonym: str = ""  # ISO2 for a demonym
-    cands: list | None = None
-    region_hint: bool = False
-    own: tuple = ()  # the context this hit adds, if unambiguous
+    """A recognised name before resolution; ``own`` is the context it adds if unambiguous."""
+
+    __slots__ = ("start", "end", "demonym", "cands", "region_hint", "own")
+
+    def __init__(self, start: int, end: int, demonym: str = ""):
+        self.start, self.end, self.demonym = start, end, demonym  # demonym: its ISO2 code
+        self.cands: list = []
+        self.region_hint = False
+        self.own: tuple = ()
 
 
 def _surface_ok(text: str, start: int, end: int) -> bool:
@@ -212,15 +230,15 @@ def _surface_ok(text: str, start: int, end: int) -> bool:
     return True
 
 
-def _hits(text: str) -> list[_Hit]:
+def _hits(text: str, index: NameIndex) -> list[_Hit]:
     """Recognition: leftmost-longest word-bounded, name-like, non-overlapping matches."""
     folded = f" {_fold(text)} "
-    stops, dem = stop_names(), _demonyms()
+    stops, dem = stop_names(), index.demonyms
     found = []
-    for end_idx, klen in _automaton().iter(folded):
+    for end_idx, value in index.automaton.iter(folded):
+        klen = value & _KLEN_MASK
         start = end_idx - klen - 1  # folded has one leading space; the key has two spaces
-        first = text[start]
-        if first.isupper():
+        if text[start].isupper():
             if klen > 3 or _surface_ok(text, start, start + klen):
                 found.append((start, -klen))
         elif text.startswith(_COMPASS_PREFIXES, start) and _surface_ok(text, start, start + klen):
@@ -234,7 +252,7 @@ def _hits(text: str) -> list[_Hit]:
             continue
         key = normalize_name(text[start:end])
         if key in dem:
-            taken.append(_Hit(start, end, demonym=dem[key]))
+            taken.append(_Hit(start, end, dem[key]))
         elif key in stops:
             continue
         else:
@@ -243,34 +261,32 @@ def _hits(text: str) -> list[_Hit]:
     return taken
 
 
-def _candidates(gz, text: str, hit: _Hit) -> None:
-    """Fill ``hit.cands`` (ranked gazetteer candidates), extending the span where the text says more."""
+def _candidates(index: NameIndex, text: str, hit: _Hit) -> None:
+    """Fill ``hit.cands`` (ranked candidates), extending the span where the text says more."""
     tail = _POSSESSIVE_TAIL.match(text, hit.end)
     if tail:  # "Almaty’s airport" is a landmark name; "Almaty’s roads" is not
         words = tail.group(1).split(" ")[1:]
         for n in range(len(words), 0, -1):
             stop = hit.end + 2 + sum(len(w) + 1 for w in words[:n])
-            found = gz.scored_candidates(text[hit.start:stop])
+            found = index.candidates(text[hit.start:stop])
             if found and found[0][1].kind == "landmark":
                 hit.end, hit.cands = stop, found
                 return
-    if _ACRONYM.fullmatch(text[hit.start:hit.end]) and text[hit.end:hit.end + 1] == ".":
+    if _ACRONYM.fullmatch(text, hit.start, hit.end) and text[hit.end:hit.end + 1] == ".":
         hit.end += 1  # "U.S." keeps its last full stop
-    cands = gz.scored_candidates(text[hit.start:hit.end])
+    cands = index.candidates(text[hit.start:hit.end])
     if _REGION_AFTER.match(text, hit.end):
         hit.region_hint = True
-        regions = [rp for rp in gz.scored_candidates(text[hit.start:hit.end] + " Region") if rp[1].kind == "region"]
+        regions = [rp for rp in index.candidates(text[hit.start:hit.end] + " Region") if rp[1].kind == "region"]
         cands = regions + [c for c in cands if c[1].id not in {r[1].id for r in regions}]
     hit.cands = cands
 
 
-def _penalty(text: str, hit: _Hit, place: Place, rank: tuple, sent_start: int) -> float:
+def _penalty(text: str, hit: _Hit, place: Place, rank: int, sent_start: int) -> float:
     """Evidence against reading the match as this place."""
-    strong = place.kind != "city" or rank[0] == 3
-    surface = text[hit.start:hit.end]
+    strong = place.kind != "city" or rank == 3
     p = 0.0
-    lead = text[sent_start:hit.start]
-    if not lead.strip(" \"“‘'([") and not strong:
+    if not strong and _OPENING.fullmatch(text, sent_start, hit.start):
         p += 0.15  # "Most", "Reading": a capital that only marks the sentence start
     nxt = _NEXT_CAP.match(text, hit.end)
     prv = _PREV_CAP.search(text, max(sent_start, hit.start - 40), hit.start)
@@ -279,13 +295,81 @@ def _penalty(text: str, hit: _Hit, place: Place, rank: tuple, sent_start: int) -
         if word in _FUNCTION or (prv.start() == sent_start and normalize_name(word) in stop_names()):
             prv = None
     in_phrase = bool(nxt) or bool(prv)
-    if surface.isupper() and len(surface) > 3:
+    if hit.end - hit.start > 3 and text[hit.start:hit.end].isupper():
         window = text[max(0, hit.start - 30):hit.end + 30]
         if sum(c.isupper() for c in window) > 0.6 * sum(c.isalpha() for c in window):
             in_phrase, p = False, p + (0.0 if strong else 0.3)  # an all-capitals line
     if in_phrase:
         p += 0.15 if strong else 0.3  # "Emma Ashford", "Nur Otan", "San Jose State"
     return p
+
+
+def _own(cands: list) -> tuple:
+    """The context an unambiguous name adds: its country and admin-1 area (none if ambiguous)."""
+    if len(cands) == 1 or (cands and cands[0][1].kind != "city"):
+        top = cands[0][1]
+        return tuple(k for k in (top.country, (top.country, top.admin1) if top.admin1 else None) if k)
+    return ()
+
+
+def _resolve(text: str, context: Iterable[str] | None) -> list[tuple]:
+    """The mentions of ``text`` as tuples ``(start, end, sentence_start, sentence_end, place,
+    confidence, alternatives, kind)``; equal alternatives are one shared tuple."""
+    index = default_index()
+    hits = _hits(text, index)
+    ctx: dict = {c: 2 for c in (context or ())}
+    looked_up: dict[tuple, tuple] = {}
+    for hit in hits:
+        if hit.demonym:
+            ctx[hit.demonym] = ctx.get(hit.demonym, 0) + 1
+            continue
+        end = hit.end
+        if text.startswith(("’s", "'s"), end):
+            _candidates(index, text, hit)  # possessives depend on the words after them: no cache
+            own = _own(hit.cands)
+        else:  # the same name with the same kind of tail resolves the same way
+            key = (text[hit.start:end], text[end:end + 1] == ".", _REGION_AFTER.match(text, end) is not None)
+            entry = looked_up.get(key)
+            if entry is None:
+                _candidates(index, text, hit)
+                entry = looked_up[key] = (hit.end - end, hit.cands, hit.region_hint, _own(hit.cands))
+            else:
+                hit.end += entry[0]
+                hit.cands, hit.region_hint = entry[1], entry[2]
+            own = entry[3]
+        if own:
+            hit.own = own
+            for k in own:
+                ctx[k] = ctx.get(k, 0) + 1
+    total = sum(v for k, v in ctx.items() if isinstance(k, str))
+    sents = sentence_spans(text) or [(0, len(text))]
+    starts = [s for s, _ in sents]
+    scored_cache: dict[tuple, tuple] = {}
+    demonym_alts: dict[str, tuple] = {}
+    out = []
+    for hit in hits:
+        if not hit.demonym and not hit.cands:
+            continue
+        i = max(0, bisect_right(starts, hit.start) - 1)
+        s_start, s_end = sents[i]
+        s_start, s_end = min(s_start, hit.start), max(s_end, hit.end)
+        if hit.demonym:
+            place = index.country(hit.demonym)
+            alts = demonym_alts.get(place.id) or demonym_alts.setdefault(place.id, ((place.id, 0.9),))
+            out.append((hit.start, hit.end, s_start, s_end, place, 0.9, alts, "demonym"))
+            continue
+        skey = (id(hit.cands), hit.own, hit.region_hint)
+        entry = scored_cache.get(skey)
+        if entry is None:
+            scored = sorted(((round(_score(r, p, ctx, total, hit.own, hit.region_hint), 3), p, r) for r, p in hit.cands),
+                            key=lambda t: (-t[0], t[1].id))
+            entry = scored_cache[skey] = (scored, tuple((p.id, max(0.0, min(1.0, s))) for s, p, _ in scored[:5]))
+        scored, alts = entry
+        best, place, rank = scored[0]
+        conf = round(max(0.0, min(1.0, best - _penalty(text, hit, place, rank, s_start))), 3)
+        if conf >= MIN_CONFIDENCE:
+            out.append((hit.start, hit.end, s_start, s_end, place, conf, alts, place.kind))
+    return out
 
 
 def parse(text: str, *, context: Iterable[str] | None = None) -> list[Mention]:
@@ -309,58 +393,8 @@ def parse(text: str, *, context: Iterable[str] | None = None) -> list[Mention]:
     >>> [(m.text, m.place.id) for m in parse("Protests spread from Zhanaozen to Alma-Ata.")]
     [('Zhanaozen', 'gn:607610'), ('Alma-Ata', 'gn:1526384')]
     """
-    gz = load_gazetteer()
-    hits = _hits(text)
-    ctx: Counter = Counter({c: 2 for c in (context or ())})
-    looked_up: dict[tuple, tuple] = {}
-    for hit in hits:
-        if hit.demonym:
-            ctx[hit.demonym] += 1
-            continue
-        if text.startswith(("’s", "'s"), hit.end):
-            _candidates(gz, text, hit)  # possessives depend on the words after them: no cache
-        else:  # the same name with the same kind of tail resolves the same way
-            key = (text[hit.start:hit.end], text[hit.end:hit.end + 1] == ".", bool(_REGION_AFTER.match(text, hit.end)))
-            if key not in looked_up:
-                end = hit.end
-                _candidates(gz, text, hit)
-                looked_up[key] = (hit.end - end, hit.cands, hit.region_hint)
-            else:
-                delta, hit.cands, hit.region_hint = looked_up[key]
-                hit.end += delta
-        if len(hit.cands) == 1 or (hit.cands and hit.cands[0][1].kind != "city"):
-            top = hit.cands[0][1]
-            hit.own = tuple(k for k in (top.country, (top.country, top.admin1) if top.admin1 else None) if k)
-            ctx.update(hit.own)
-    total = sum(v for k, v in ctx.items() if isinstance(k, str))
-    sents = sentence_spans(text) or [(0, len(text))]
-    starts = [s for s, _ in sents]
-    scored_cache: dict[tuple, list] = {}
-    out = []
-    for hit in hits:
-        if not hit.demonym and not hit.cands:
-            continue
-        i = max(0, bisect_right(starts, hit.start) - 1)
-        s_start, s_end = sents[i]
-        s_start, s_end = min(s_start, hit.start), max(s_end, hit.end)
-        if hit.demonym:
-            place = gz.get(f"country:{hit.demonym}")
-            out.append(Mention(text[hit.start:hit.end], hit.start, hit.end, s_start, s_end, place, 0.9,
-                               ((place.id, 0.9),), "demonym"))
-            continue
-        skey = (id(hit.cands), hit.own, hit.region_hint)
-        scored = scored_cache.get(skey)
-        if scored is None:
-            scored = sorted(((round(_score(r, p, ctx, total, hit.own, hit.region_hint), 3), p, r) for r, p in hit.cands),
-                            key=lambda t: (-t[0], t[1].id))
-            scored_cache[skey] = scored
-        best, place, rank = scored[0]
-        conf = round(max(0.0, min(1.0, best - _penalty(text, hit, place, rank, s_start))), 3)
-        if conf < MIN_CONFIDENCE:
-            continue
-        alts = tuple((p.id, max(0.0, min(1.0, s))) for s, p, _ in scored[:5])
-        out.append(Mention(text[hit.start:hit.end], hit.start, hit.end, s_start, s_end, place, conf, alts, place.kind))
-    return out
+    return [Mention(text[a:b], a, b, sa, sb, place, conf, alts, kind)
+            for a, b, sa, sb, place, conf, alts, kind in _resolve(text, context)]
 
 
 def parse_to_records(text: str, *, context: Iterable[str] | None = None) -> list[dict]:
@@ -371,79 +405,60 @@ def parse_to_records(text: str, *, context: Iterable[str] | None = None) -> list
     """
     return [
         {
-            "text": m.text,
-            "start": m.start,
-            "end": m.end,
-            "sentence": text[m.sentence_start:m.sentence_end],
-            "sentence_start": m.sentence_start,
-            "sentence_end": m.sentence_end,
-            "name": m.place.name,
-            "kind": m.kind,
-            "country": m.place.country,
-            "lat": m.place.lat,
-            "lon": m.place.lon,
-            "id": m.place.id,
-            "confidence": m.confidence,
-            "alternatives": [[pid, score] for pid, score in m.alternatives],
+            "text": text[a:b],
+            "start": a,
+            "end": b,
+            "sentence": text[sa:sb],
+            "sentence_start": sa,
+            "sentence_end": sb,
+            "name": place.name,
+            "kind": kind,
+            "country": place.country,
+            "lat": place.lat,
+            "lon": place.lon,
+            "id": place.id,
+            "confidence": conf,
+            "alternatives": [[pid, score] for pid, score in alts],
         }
-        for m in parse(text, context=context)
+        for a, b, sa, sb, place, conf, alts, kind in _resolve(text, context)
     ]
 
 
-def _refuse(where: str, what: str) -> InputError:
-    return InputError(f"{where}: {what}")
+def write_json_lines(text: str, out: TextIO, *, context: Iterable[str] | None = None) -> int:
+    """Write the records of :func:`parse_to_records` to ``out`` as JSON Lines; return how many.
 
-
-def read_text_input(path_or_dash: str, max_bytes: int = 10_000_000) -> str:
-    """Read a text file (or standard input for ``"-"``) for parsing, refusing what is not text.
-
-    UTF-8 (with or without BOM) and UTF-16 with a BOM are decoded; binary files (NUL bytes),
-    other encodings, empty text and input over ``max_bytes`` are refused.
-
-    Raises
-    ------
-    InputError
-        One line naming the file, what is wrong and how to fix it.
+    Byte for byte what ``json.dumps(record, ensure_ascii=False, sort_keys=True)`` gives per
+    line, but each distinct place, alternatives list, sentence and surface is serialised
+    once, and lines are written in large chunks.
     """
-    where = "standard input" if path_or_dash == "-" else str(path_or_dash)
-    if path_or_dash == "-":
-        data = sys.stdin.buffer.read(max_bytes + 1)
-    else:
-        path = Path(path_or_dash)
-        if path.is_dir():
-            raise _refuse(where, "is a directory; give a text file")
-        try:
-            with path.open("rb") as fh:
-                data = fh.read(max_bytes + 1)
-        except FileNotFoundError:
-            raise _refuse(where, "no such file; check the path") from None
-        except OSError as exc:
-            raise _refuse(where, f"cannot be read ({exc.strerror}); check its permissions") from None
-    if len(data) > max_bytes:
-        raise _refuse(where, f"larger than {max_bytes:,} bytes; split it or raise the limit")
-    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        raise _refuse(where, "is UTF-32; convert it with: iconv -f utf-32 -t utf-8")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise _refuse(where, "has a UTF-16 BOM but is not valid UTF-16; convert it with: iconv -f utf-16 -t utf-8") from None
-    elif b"\x00" in data:
-        raise _refuse(where, "looks binary (contains NUL bytes); give a plain text file")
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise _refuse(where, f"is not UTF-8 (byte {exc.start}){_guess(data)}") from None
-    if not text.strip():
-        raise _refuse(where, "is empty; give a text with some words")
-    return text
-
-
-def _guess(data: bytes) -> str:
-    """Hint for a non-UTF-8 file: Windows Cyrillic if its high bytes read as Cyrillic letters."""
-    high = [b for b in data if b >= 0x80]
-    cyr = sum(0xC0 <= b <= 0xFF or b in (0xA8, 0xB8, 0xAA, 0xBA, 0xAF, 0xBF, 0xB2, 0xB3) for b in high)
-    if high and cyr / len(high) > 0.9:
-        return "; it looks like Windows Cyrillic: iconv -f cp1251 -t utf-8 FILE > FILE.utf8"
-    return "; convert it to UTF-8, e.g. iconv -f cp1251 -t utf-8 FILE > FILE.utf8"
+    enc = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) uses for str
+    places: dict[tuple, str] = {}
+    alts_json: dict[int, str] = {}
+    surfaces: dict[str, str] = {}
+    last_span, sentence = None, ""
+    lines: list[str] = []
+    n = 0
+    for a, b, sa, sb, place, conf, alts, kind in _resolve(text, context):
+        mid = places.get((place.id, kind))
+        if mid is None:
+            mid = places[(place.id, kind)] = (
+                f'{enc(place.country)}, "end": \0, "id": {enc(place.id)}, "kind": {enc(kind)}, '
+                f'"lat": {json.dumps(place.lat)}, "lon": {json.dumps(place.lon)}, "name": {enc(place.name)}, "sentence": '
+            ).split("\0")
+        aj = alts_json.get(id(alts))
+        if aj is None:
+            aj = alts_json[id(alts)] = json.dumps([list(x) for x in alts], ensure_ascii=False)
+        if (sa, sb) != last_span:
+            last_span, sentence = (sa, sb), enc(text[sa:sb])
+        surface = text[a:b]
+        sj = surfaces.get(surface)
+        if sj is None:
+            sj = surfaces[surface] = enc(surface)
+        lines.append(f'{{"alternatives": {aj}, "confidence": {conf!r}, "country": {mid[0]}{b}{mid[1]}{sentence}, '
+                     f'"sentence_end": {sb}, "sentence_start": {sa}, "start": {a}, "text": {sj}}}\n')
+        if len(lines) >= 2048:
+            out.write("".join(lines))
+            n += len(lines)
+            lines.clear()
+    out.write("".join(lines))
+    return n + len(lines)
