@@ -191,6 +191,7 @@ def _write_cache(path: Path, key: str, payload: dict) -> None:
     """Write atomically; a cache that cannot be written only costs the next start its speed."""
     import tempfile
 
+    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=path.name, suffix=".tmp", delete=False) as fh:
@@ -201,10 +202,8 @@ def _write_cache(path: Path, key: str, payload: dict) -> None:
     except OSError as exc:
         print(f"warning: geoparse index cache not written ({exc.strerror}: {path.parent}); "
               "set XDG_CACHE_HOME to a writable directory to speed up later runs", file=sys.stderr)
-        try:
+        if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
-        except (OSError, UnboundLocalError):
-            pass  # nothing was created, or it is already gone
 
 
 def load_index(directory: Path | None = None) -> NameIndex:

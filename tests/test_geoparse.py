@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 
@@ -13,7 +14,8 @@ from geodata.errors import InputError
 from geodata.evaluate import MAIN_KINDS, SEED_GOLD, TRAP_DIR, load_gold, report, score, seed_documents, trap_documents
 from geodata.evaluate import geoparse_predictions
 from geodata.gazetteer import load_gazetteer
-from geodata.geoparse import parse, parse_to_records, read_text_input, sentence_spans
+from geodata.geoparse import MAX_SENTENCE, parse, parse_to_records, read_text_input, sentence_spans, write_json_lines
+from geodata.nameindex import FORMAT, NameIndex, _read_cache, cache_key, default_index, load_index
 
 KINDS = set(MAIN_KINDS) | {"demonym", "macroregion", "water", "historic"}
 # Gold places the gazetteer does not hold (yet): counted for recognition, not for resolution.
@@ -157,6 +159,103 @@ def test_records_are_json_lines_ready():
 )
 def test_sentence_spans(text, expected):
     assert [text[a:b] for a, b in sentence_spans(text)] == expected
+
+
+def _dumped(text: str) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in parse_to_records(text))
+
+
+def test_write_json_lines_is_json_dumps_byte_for_byte():
+    docs, _ = _all_gold()
+    texts = list(docs.values()) + ["Riots in \"Taraz\"\tand Almaty.\x01\nKazakh \u2028police in Alma-Ata."]
+    for text in texts:
+        out = io.StringIO()
+        n = write_json_lines(text, out)
+        assert out.getvalue() == _dumped(text) and n == out.getvalue().count("\n") > 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["word " * 500, "Almaty " * 400 + ". " + "x" * 2500 + " Taraz", "a" * 1001, "Taraz, " * 1000 + "\n" + "Aktau " * 300],
+)
+def test_long_sentences_are_cut_at_white_space(text):
+    spans = sentence_spans(text)
+    assert spans and all(0 < b - a <= MAX_SENTENCE for a, b in spans)
+    assert all(text[a:b] == text[a:b].strip() for a, b in spans)
+    assert all(b1 <= a2 for (_, b1), (a2, _) in zip(spans, spans[1:]))
+    assert "".join("".join(text[a:b].split()) for a, b in spans) == "".join(text.split())  # nothing lost
+
+
+def test_one_line_of_three_megabytes_has_short_records():
+    text = "Protesters marched in Almaty, " * 100_000  # one 3 MB line, 100,000 mentions
+
+    class Sink:
+        lines = longest = 0
+
+        def write(self, chunk: str) -> None:
+            for line in chunk.splitlines():
+                self.lines += 1
+                self.longest = max(self.longest, len(line))
+
+    sink = Sink()
+    assert write_json_lines(text, sink) == 100_000 == sink.lines
+    assert sink.longest < MAX_SENTENCE + 400  # each record holds at most one capped sentence
+    first = json.loads(_dumped(text[:300]).splitlines()[0])
+    assert first["sentence"] == text[first["sentence_start"]:first["sentence_end"]]
+
+
+# --- the cached name index ------------------------------------------------------------------------
+
+def test_index_candidates_match_the_gazetteer():
+    gz, index = load_gazetteer(), default_index()
+    for name in ["Almaty", "Alma-Ata", "Petropavlovsk", "Temirtau", "Paris", "Mangistau Region", "U.S.", "Kok Tobe",
+                 "Almaty’s airport", "Talas", "Samarkand"]:
+        expected = [(rank[0], place) for rank, place in gz.scored_candidates(name)]
+        assert index.candidates(name) == expected, name
+    assert index.country("KZ") == gz.get("country:KZ")
+
+
+@pytest.fixture(scope="module")
+def built_cache(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("cache")
+    load_index(directory)
+    (path,) = directory.glob("geoparse-index-*.pickle")
+    return directory, path
+
+
+def test_index_cache_is_reused_when_warm(built_cache):
+    directory, path = built_cache
+    before = path.stat().st_mtime_ns
+    index = load_index(directory)
+    assert path.stat().st_mtime_ns == before and not list(directory.glob("*.tmp"))
+    assert [p.id for _, p in index.candidates("Zhanaozen")] == ["gn:607610"]
+
+
+def test_index_cache_rejects_stale_and_broken_files(built_cache, tmp_path):
+    _, path = built_cache
+    data = path.read_bytes()
+    assert _read_cache(path, cache_key()) is not None
+    assert _read_cache(path, "another gazetteer") is None
+    for name, content in [("truncated", data[: len(data) // 2]), ("garbage", b"not a pickle"), ("empty", b"")]:
+        broken = tmp_path / name
+        broken.write_bytes(content)
+        assert _read_cache(broken, cache_key()) is None, name
+
+
+def test_broken_cache_is_rebuilt_not_trusted(tmp_path):
+    cache = tmp_path / f"geoparse-index-v{FORMAT}.pickle"
+    cache.write_bytes(b"\x80\x05garbage")
+    index = load_index(tmp_path)
+    assert isinstance(index, NameIndex) and index.candidates("Almaty")[0][1].id == "gn:1526384"
+    assert _read_cache(cache, cache_key()) is not None  # replaced by a good one
+
+
+def test_unwritable_cache_directory_still_parses(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    index = load_index(blocker / "sub")  # mkdir fails: built in memory, a warning, no crash
+    assert index.candidates("Taraz")[0][1].id == "gn:1516905"
+    assert "cache not written" in capsys.readouterr().err
 
 
 # --- reading input files ---------------------------------------------------------------------
