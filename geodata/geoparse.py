@@ -289,7 +289,8 @@ def _penalty(text: str, hit: _Hit, place: Place, rank: int, sent_start: int) -> 
     if not strong and _OPENING.fullmatch(text, sent_start, hit.start):
         p += 0.15  # "Most", "Reading": a capital that only marks the sentence start
     nxt = _NEXT_CAP.match(text, hit.end)
-    prv = _PREV_CAP.search(text, max(sent_start, hit.start - 40), hit.start)
+    # _PREV_CAP ends in " " or "&" right before the name: look only when that is so
+    prv = _PREV_CAP.search(text, max(sent_start, hit.start - 40), hit.start) if text[hit.start - 1:hit.start] in (" ", "&") else None
     if prv:  # "Emma Ashford" and "Central Asia" are phrases; "In Kazakhstan" is not
         word = prv.group(1).lower()
         if word in _FUNCTION or (prv.start() == sent_start and normalize_name(word) in stop_names()):
@@ -324,19 +325,19 @@ def _resolve(text: str, context: Iterable[str] | None) -> list[tuple]:
             ctx[hit.demonym] = ctx.get(hit.demonym, 0) + 1
             continue
         end = hit.end
-        if text.startswith(("’s", "'s"), end):
-            _candidates(index, text, hit)  # possessives depend on the words after them: no cache
-            own = _own(hit.cands)
+        tail = _POSSESSIVE_TAIL.match(text, end)
+        if tail:  # a possessive resolves by the words after it (and never has "." or "region" next)
+            key = (text[hit.start:end], tail.group())
         else:  # the same name with the same kind of tail resolves the same way
             key = (text[hit.start:end], text[end:end + 1] == ".", _REGION_AFTER.match(text, end) is not None)
-            entry = looked_up.get(key)
-            if entry is None:
-                _candidates(index, text, hit)
-                entry = looked_up[key] = (hit.end - end, hit.cands, hit.region_hint, _own(hit.cands))
-            else:
-                hit.end += entry[0]
-                hit.cands, hit.region_hint = entry[1], entry[2]
-            own = entry[3]
+        entry = looked_up.get(key)
+        if entry is None:
+            _candidates(index, text, hit)
+            entry = looked_up[key] = (hit.end - end, hit.cands, hit.region_hint, _own(hit.cands))
+        else:
+            hit.end += entry[0]
+            hit.cands, hit.region_hint = entry[1], entry[2]
+        own = entry[3]
         if own:
             hit.own = own
             for k in own:
