@@ -15,8 +15,12 @@ import math
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
-from shapely.geometry import Point
+import shapely
+import shapely.geometry
+from folium.utilities import JsCode
+from shapely.geometry import MultiLineString, Point
 
 from dashboard.escape import html_text
 
@@ -70,14 +74,6 @@ def tooltip_html(title: str, lines: list[str], ref: str) -> str:
     return f"<b>{html_text(title)}</b>{body}<br><small>[{html_text(ref)}]</small>"
 
 
-def _point(geom) -> tuple[float, float] | None:
-    """(lat, lon) of a point geometry, or of a representative point otherwise."""
-    if geom is None or geom.is_empty:
-        return None
-    p = geom if geom.geom_type == "Point" else geom.representative_point()
-    return (round(p.y, 5), round(p.x, 5))
-
-
 def _dates(row) -> str:
     start, end = str(row.get("date_start", "")), str(row.get("date_end", ""))
     span = start if start == end or not end else f"{start} to {end}"
@@ -85,42 +81,66 @@ def _dates(row) -> str:
     return f"{span} ({precision})" if precision and precision != "day" else span
 
 
+# Tooltips are bound in the browser from each feature's pre-escaped ``tip`` property: one
+# GeoJson element per layer instead of a folium element per marker, which keeps building
+# and rendering the map fast (each folium element compiles its own template).
+BIND_TOOLTIP = JsCode("function(feature, layer) { layer.bindTooltip(feature.properties.tip, {sticky: true}); }")
+
+
+def _feature(fid: str, geom, tip: str) -> dict:
+    """A display feature: geometry rounded to 5 decimals (about 1 m), the tooltip, nothing else.
+
+    Only the escaped tooltip travels to the browser: raw source text never enters the map script.
+    """
+    return {"type": "Feature", "id": fid, "geometry": shapely.geometry.mapping(shapely.transform(geom, lambda xy: np.round(xy, 5))),
+            "properties": {"tip": tip}}
+
+
+def _layer(group: folium.FeatureGroup, features: list[dict], styles: dict[str, dict], *, points: bool) -> None:
+    """Add one GeoJson element holding ``features``, each styled by ``styles[feature id]``."""
+    if not features:
+        return
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        style_function=lambda f: styles[f["id"]],
+        marker=folium.CircleMarker() if points else None,
+        on_each_feature=BIND_TOOLTIP,
+    ).add_to(group)
+
+
 def _add_basemap(m: folium.Map, outlines: gpd.GeoDataFrame) -> None:
     def style(feature):
         kz = feature["properties"].get("iso_a2") == "KZ"
         return {"fillColor": "#fffdf3" if kz else "#f2efe9", "color": "#8a8a8a", "weight": 1.2 if kz else 0.6, "fillOpacity": 1}
 
-    data = outlines[["name", "iso_a2", "geometry"]] if "iso_a2" in outlines else outlines[["geometry"]]
+    data = outlines[["iso_a2", "geometry"]] if "iso_a2" in outlines else outlines[["geometry"]]
     folium.GeoJson(data, name="Country outlines", style_function=style, interactive=False, control=False).add_to(m)
 
 
 def _add_events(group: folium.FeatureGroup, events: gpd.GeoDataFrame) -> None:
     # Coarse markers first, so the precise ones on top stay clickable.
-    ordered = events.reset_index(drop=True).assign(_p=lambda d: d["geo_precision"].astype(int)).sort_values(["_p", "id"], ascending=[False, True])
-    for _, row in ordered.iterrows():
-        where = _point(row.geometry)
-        if where is None:
+    ordered = events.reset_index(drop=True).assign(prec=lambda d: d["geo_precision"].astype(int))
+    ordered = ordered.sort_values(["prec", "id"], ascending=[False, True])
+    features, styles = [], {}
+    for row in ordered.itertuples():
+        if row.geometry is None or row.geometry.is_empty:
             continue
-        style = PRECISION_STYLE.get(int(row["geo_precision"]), PRECISION_STYLE[3])
-        colour = TYPE_COLOURS.get(row["type"], FALLBACK_COLOUR)
-        lines = [_dates(row), f"{row['type'].replace('_', ' ')} at {row.get('place_name', '')}", f"status: {row.get('status', '')}"]
-        folium.CircleMarker(
-            where,
-            radius=style["radius"],
-            color="#333333" if style["dash_array"] is None else colour,
-            weight=style["weight"],
-            dash_array=style["dash_array"],
-            fill=True,
-            fill_color=colour,
-            fill_opacity=style["fill_opacity"],
-            class_name="atlas-event",
-            tooltip=folium.Tooltip(tooltip_html(row["description"], lines, f"events:{row['id']}"), sticky=True),
-        ).add_to(group)
+        ref = f"events:{row.id}"
+        lines = [_dates(row._asdict()), f"{row.type.replace('_', ' ')} at {row.place_name}", f"status: {row.status}"]
+        features.append(_feature(ref, row.geometry, tooltip_html(row.description, lines, ref)))
+        style = PRECISION_STYLE.get(row.prec, PRECISION_STYLE[3])
+        colour = TYPE_COLOURS.get(row.type, FALLBACK_COLOUR)
+        styles[ref] = {
+            "radius": style["radius"], "color": "#333333" if style["dash_array"] is None else colour,
+            "weight": style["weight"], "dashArray": style["dash_array"], "fill": True, "fillColor": colour,
+            "fillOpacity": style["fill_opacity"], "className": "atlas-event",
+        }
+    _layer(group, features, styles, points=True)
 
 
 def _arrow_head(line: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Two short barbs at the end of a (lat, lon) line, scaled to its length, for direction."""
-    (lat0, lon0), (lat1, lon1) = line[-2], line[-1]
+    """Two short barbs at the end of a (lon, lat) line, scaled to its length, for direction."""
+    (lon0, lat0), (lon1, lat1) = line[-2], line[-1]
     k = math.cos(math.radians((lat0 + lat1) / 2))
     dx, dy = (lon1 - lon0) * k, lat1 - lat0
     length = math.hypot(dx, dy)
@@ -131,66 +151,70 @@ def _arrow_head(line: list[tuple[float, float]]) -> list[tuple[float, float]]:
     for turn in (math.radians(150), math.radians(-150)):
         ux = (dx * math.cos(turn) - dy * math.sin(turn)) / length
         uy = (dx * math.sin(turn) + dy * math.cos(turn)) / length
-        barbs.append((round(lat1 + uy * size, 5), round(lon1 + ux * size / k, 5)))
-    return [barbs[0], (lat1, lon1), barbs[1]]
+        barbs.append((lon1 + ux * size / k, lat1 + uy * size))
+    return [barbs[0], (lon1, lat1), barbs[1]]
 
 
 def _add_troops(group: folium.FeatureGroup, troops: gpd.GeoDataFrame) -> None:
-    for _, row in troops.iterrows():
+    features, styles = [], {}
+    for row in troops.itertuples(index=False):
         geom = row.geometry
         if geom is None or geom.is_empty or geom.geom_type != "LineString":
             continue
-        line = [(round(y, 5), round(x, 5)) for x, y in geom.coords]
-        lines = [f"{row['origin_name']} to {row['destination_name']}", _dates(row), f"size: {row['sizes']}"]
-        tip = tooltip_html(f"{row['contributor']}: {row['description']}", lines, f"troops:{row['id']}")
-        folium.PolyLine(line, color="#7f0000", weight=3, opacity=0.8, class_name="atlas-troop",
-                        tooltip=folium.Tooltip(tip, sticky=True)).add_to(group)
+        ref = f"troops:{row.id}"
+        line = list(geom.coords)
         head = _arrow_head(line)
-        if head:
-            folium.PolyLine(head, color="#7f0000", weight=3, opacity=0.8, class_name="atlas-troop-head",
-                            tooltip=folium.Tooltip(tip, sticky=True)).add_to(group)
+        shape = MultiLineString([line, head]) if head else geom
+        lines = [f"{row.origin_name} to {row.destination_name}", _dates(row._asdict()), f"size: {row.sizes}"]
+        features.append(_feature(ref, shape, tooltip_html(f"{row.contributor}: {row.description}", lines, ref)))
+        styles[ref] = {"color": "#7f0000", "weight": 3, "opacity": 0.8, "className": "atlas-troop"}
+    _layer(group, features, styles, points=False)
 
 
 def _add_places(group: folium.FeatureGroup, places: gpd.GeoDataFrame) -> None:
-    for _, row in places.iterrows():
-        where = _point(row.geometry)
-        if where is None:
+    features, styles = [], {}
+    for row in places.itertuples(index=False):
+        if row.geometry is None or row.geometry.is_empty:
             continue
-        lines = [str(row.get("kind", "")), str(row.get("source", ""))]
-        folium.CircleMarker(
-            where, radius=3, color="#444444", weight=1, fill=True, fill_color="#ffffff", fill_opacity=1, class_name="atlas-place",
-            tooltip=folium.Tooltip(tooltip_html(str(row.get("name", row["id"])), lines, f"places:{row['id']}")),
-        ).add_to(group)
+        ref = f"places:{row.id}"
+        features.append(_feature(ref, row.geometry, tooltip_html(str(row.name), [str(row.kind), str(row.source)], ref)))
+        styles[ref] = {"radius": 3, "color": "#444444", "weight": 1, "fill": True, "fillColor": "#ffffff",
+                       "fillOpacity": 1, "className": "atlas-place"}
+    _layer(group, features, styles, points=True)
 
 
 def _add_borders(group: folium.FeatureGroup, borders: gpd.GeoDataFrame) -> None:
-    for _, row in borders.sort_values("neighbour").iterrows():
-        colour = NEIGHBOUR_COLOURS.get(row["neighbour"], FALLBACK_COLOUR)
-        tip = tooltip_html(f"Border with {row['neighbour']}", [f"{row['length_km']:,.0f} km (Natural Earth 1:10m)"], f"borders:{row['id']}")
-        folium.GeoJson(
-            gpd.GeoDataFrame(geometry=[row.geometry], crs=borders.crs),
-            style_function=lambda _f, c=colour: {"color": c, "weight": 4, "opacity": 0.9, "className": "atlas-border"},
-            tooltip=folium.Tooltip(tip),
-        ).add_to(group)
+    features, styles = [], {}
+    for row in borders.sort_values("neighbour").itertuples(index=False):
+        ref = f"borders:{row.id}"
+        # Display only: about 500 m simplification; distances use the full lines (geodata.borders).
+        shape = row.geometry.simplify(0.005)
+        tip = tooltip_html(f"Border with {row.neighbour}", [f"{row.length_km:,.0f} km (Natural Earth 1:10m)"], ref)
+        features.append(_feature(ref, shape, tip))
+        styles[ref] = {"color": NEIGHBOUR_COLOURS.get(row.neighbour, FALLBACK_COLOUR), "weight": 4, "opacity": 0.9,
+                       "className": "atlas-border"}
+    _layer(group, features, styles, points=False)
 
 
 VERDICT_COLOURS = {"supported": "#1a9850", "partly": "#fee08b", "not supported": "#d73027", "cannot be checked": "#bababa"}
 
 
 def _add_claim_checks(group: folium.FeatureGroup, checks: gpd.GeoDataFrame) -> None:
-    for _, row in checks.iterrows():
+    features, styles = [], {}
+    for row in checks.itertuples(index=False):
         geom = row.geometry
         if geom is None or geom.is_empty:
             continue
+        ref = f"claims:{row.id}"
+        tip = tooltip_html(row.statement, [f"verdict: {row.verdict}", str(row.measured)], ref)
+        # One feature per point so each is a ring of its own; a ring in the verdict's colour.
         points = list(geom.geoms) if geom.geom_type == "MultiPoint" else [geom]
-        tip = tooltip_html(row["statement"], [f"verdict: {row['verdict']}", str(row["measured"])], f"claims:{row['id']}")
-        for p in points:
-            # A ring in the verdict's colour (RegularPolygonMarker would need a CDN plugin).
-            folium.CircleMarker(
-                (round(p.y, 5), round(p.x, 5)), radius=8, color=VERDICT_COLOURS.get(row["verdict"], FALLBACK_COLOUR),
-                weight=4, fill=True, fill_color="#ffffff", fill_opacity=0.6, class_name="atlas-check",
-                tooltip=folium.Tooltip(tip),
-            ).add_to(group)
+        for i, p in enumerate(points):
+            fid = f"{ref}#{i}"
+            features.append(_feature(fid, p, tip))
+            styles[fid] = {"radius": 8, "color": VERDICT_COLOURS.get(row.verdict, FALLBACK_COLOUR), "weight": 4,
+                           "fill": True, "fillColor": "#ffffff", "fillOpacity": 0.6, "className": "atlas-check"}
+    _layer(group, features, styles, points=True)
 
 
 def _add_claim(group: folium.FeatureGroup, bands: gpd.GeoDataFrame | None, cities: pd.DataFrame | None, result: dict | None) -> None:
@@ -203,15 +227,16 @@ def _add_claim(group: folium.FeatureGroup, bands: gpd.GeoDataFrame | None, citie
     if cities is None or result is None:
         return
     close, km = set(result.get("close_ids", [])), result.get("distances_km", {})
-    for _, c in cities.iterrows():
-        counted = c["id"] in close
-        lines = [f"{km.get(c['id'], float('nan')):,.1f} km from the chosen borders",
-                 "counted as close" if counted else "not close", f"population {int(c['population']):,}"]
-        folium.CircleMarker(
-            (c["lat"], c["lon"]), radius=5, color="#b35806" if counted else "#555555", weight=2,
-            fill=True, fill_color="#fdb863" if counted else "#ffffff", fill_opacity=0.9, class_name="atlas-city",
-            tooltip=folium.Tooltip(tooltip_html(c["name"], lines, f"cities:{c['id']}")),
-        ).add_to(group)
+    features, styles = [], {}
+    for c in cities.sort_values("id").itertuples(index=False):
+        ref = f"cities:{c.id}"
+        counted = c.id in close
+        lines = [f"{km.get(c.id, float('nan')):,.1f} km from the chosen borders",
+                 "counted as close" if counted else "not close", f"population {int(c.population):,}"]
+        features.append(_feature(ref, Point(c.lon, c.lat), tooltip_html(c.name, lines, ref)))
+        styles[ref] = {"radius": 5, "color": "#b35806" if counted else "#555555", "weight": 2, "fill": True,
+                       "fillColor": "#fdb863" if counted else "#ffffff", "fillOpacity": 0.9, "className": "atlas-city"}
+    _layer(group, features, styles, points=True)
 
 
 def build_map(
