@@ -1,7 +1,7 @@
 """Geoparsing ~5 MB of news text as whole processes, against geotext; and accuracy on the seeds.
 
 Whole process: ``python3 -m geodata geoparse FILE`` (JSON Lines out; until the CLI calls
-``write_json_lines``, ``bench/geoparse_runner.py`` does what it will do) against a fresh python
+``write_json_lines``) against a fresh python
 doing ``GeoText(open(FILE).read())``. Ours is timed with a warm name-index cache (one untimed run
 first; see ``geodata/nameindex.py``) and, in a second row, cold: an empty cache directory per
 run, so each run parses the gazetteer, builds the automaton and writes the cache. The corpus is written by ``scripts/make_bench_corpus.py``
@@ -42,10 +42,8 @@ GEOTEXT = "import sys\nfrom geotext import GeoText\nGeoText(open(sys.argv[1], en
 
 
 def _our_command(path: Path) -> list[str]:
-    """The CLI once it writes through the fast path, else the runner that does what it will do."""
-    if "write_json_lines" in (ROOT / "geodata" / "cli.py").read_text(encoding="utf-8"):
-        return [sys.executable, "-m", "geodata", "geoparse", str(path)]
-    return [sys.executable, str(ROOT / "bench" / "geoparse_runner.py"), str(path)]
+    """The CLI, as a user runs it."""
+    return [sys.executable, "-m", "geodata", "geoparse", str(path)]
 
 
 def _cold(cmd: list[str], repeat: int) -> Timing:

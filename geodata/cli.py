@@ -74,12 +74,10 @@ def cmd_claims(args: argparse.Namespace) -> int:
 
 def cmd_geoparse(args: argparse.Namespace) -> int:
     """Print the place mentions of a text file (or stdin) as JSON Lines, one mention per line."""
-    from geodata.geoparse import parse_to_records, read_text_input
+    from geodata.geoparse import read_text_input, write_json_lines
 
     text = read_text_input(args.path, max_bytes=args.max_bytes)
-    out = sys.stdout
-    for record in parse_to_records(text):
-        out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+    write_json_lines(text, sys.stdout)
     return 0
 
 
