@@ -1,8 +1,6 @@
 """Geoparsing ~5 MB of news text as whole processes, against geotext; and accuracy on the seeds.
 
-Whole process: ``python3 -m geodata geoparse FILE`` (JSON Lines out; until the CLI calls
-``write_json_lines``) against a fresh python
-doing ``GeoText(open(FILE).read())``. Ours is timed with a warm name-index cache (one untimed run
+Whole process: ``python3 -m geodata geoparse FILE`` (JSON Lines out) against a fresh python doing ``GeoText(open(FILE).read())``. Ours is timed with a warm name-index cache (one untimed run
 first; see ``geodata/nameindex.py``) and, in a second row, cold: an empty cache directory per
 run, so each run parses the gazetteer, builds the automaton and writes the cache. The corpus is written by ``scripts/make_bench_corpus.py``
 (seed paragraphs shuffled with a fixed seed) into ``bench/artifacts/``. Both sides pay their
