@@ -26,3 +26,11 @@ def test_readme_shows_every_cli_command():
 def test_readme_credits_the_data():
     for needle in ("GeoNames", "CC BY 4.0", "Natural Earth", "1:10m"):
         assert needle in README
+
+
+def test_readme_names_every_dashboard_page():
+    app = (ROOT / "dashboard" / "app.py").read_text(encoding="utf-8")
+    titles = re.findall(r'title="([^"]+)"', app)
+    assert titles, "no st.Page titles found in dashboard/app.py"
+    for title in titles:
+        assert f"**{title}**" in README, f"README misses the dashboard page {title!r}"
