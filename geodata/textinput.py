@@ -15,7 +15,7 @@ from pathlib import Path
 
 from geodata.errors import InputError
 
-__all__ = ["DEFAULT_MAX_BYTES", "read_text_input"]
+__all__ = ["DEFAULT_MAX_BYTES", "decode_text", "read_text_input"]
 
 DEFAULT_MAX_BYTES = 10_000_000
 _CYRILLIC_RUN = re.compile(r"[\u0400-\u04ff]+")
@@ -60,27 +60,9 @@ def read_text_input(path_or_dash: str, max_bytes: int = DEFAULT_MAX_BYTES) -> st
             raise _refuse(where, "no such file; check the path") from None
         except OSError as exc:
             raise _refuse(where, f"cannot be read ({exc.strerror}); check its permissions") from None
-    if len(data) > max_bytes:
-        raise _refuse(where, f"larger than {max_bytes:,} bytes; split it, or raise the limit with --max-bytes N")
     file_arg = "FILE" if path_or_dash == "-" else shlex.quote(str(path_or_dash))
-    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        raise _refuse(where, f"is UTF-32; convert it to UTF-8: iconv -f utf-32 -t utf-8 {file_arg}")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise _refuse(where, "has a UTF-16 byte-order mark but is not valid UTF-16; "
-                                 f"convert it to UTF-8: iconv -f utf-16 -t utf-8 {file_arg}") from None
-    elif b"\x00" in data:
-        raise _refuse(where, "looks binary (contains NUL bytes); give a plain text file")
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise _refuse(where, f"is not UTF-8 (byte {exc.start}); {_conversion_hint(data, file_arg)}") from None
-    if not text.strip():
-        raise _refuse(where, "is empty; give a text with some words")
-    return text
+    return decode_text(data, where, max_bytes, file_arg=file_arg,
+                       size_hint="split it, or raise the limit with --max-bytes N")
 
 
 def looks_cp1251(data: bytes) -> bool:
@@ -103,3 +85,60 @@ def _conversion_hint(data: bytes, file_arg: str) -> str:
     if looks_cp1251(data):
         return f"it looks like Windows Cyrillic (cp1251): iconv -f cp1251 -t utf-8 {file_arg} > {file_arg}.utf8"
     return f"convert it to UTF-8, e.g. iconv -f <its encoding> -t utf-8 {file_arg} > {file_arg}.utf8"
+
+
+def decode_text(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES, *, file_arg: str | None = None,
+                size_hint: str = "split it into smaller files") -> str:
+    """Decode bytes a user handed us (a file, an upload) as text, refusing what is not text.
+
+    Parameters
+    ----------
+    data : bytes
+        The raw bytes.
+    name : str
+        Names the input in messages (a path, an uploaded file's name).
+    max_bytes : int
+        Larger input is refused.
+    file_arg : str, optional
+        How to name the file in the suggested ``iconv`` command (default: ``name``, shell-quoted).
+    size_hint : str
+        How to fix an input over the limit.
+
+    Returns
+    -------
+    str
+        The decoded text, without a byte-order mark.
+
+    Raises
+    ------
+    InputError
+        One line naming the input, what is wrong and how to fix it.
+
+    Examples
+    --------
+    >>> decode_text("Almaty".encode(), "a.txt")
+    'Almaty'
+    """
+    where = name
+    if file_arg is None:
+        file_arg = shlex.quote(name)
+    if len(data) > max_bytes:
+        raise _refuse(where, f"larger than {max_bytes:,} bytes; {size_hint}")
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise _refuse(where, f"is UTF-32; convert it to UTF-8: iconv -f utf-32 -t utf-8 {file_arg}")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise _refuse(where, "has a UTF-16 byte-order mark but is not valid UTF-16; "
+                                 f"convert it to UTF-8: iconv -f utf-16 -t utf-8 {file_arg}") from None
+    elif b"\x00" in data:
+        raise _refuse(where, "looks binary (contains NUL bytes); give a plain text file")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise _refuse(where, f"is not UTF-8 (byte {exc.start}); {_conversion_hint(data, file_arg)}") from None
+    if not text.strip():
+        raise _refuse(where, "is empty; give a text with some words")
+    return text
