@@ -66,10 +66,16 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default=str(HERE / "RESULTS.md"), help="where to write the results (Markdown)")
     args = ap.parse_args(argv)
     names = [n for n in ORDER if (args.only is None or n in args.only) and (HERE / f"bench_{n}.py").exists()]
-    sections, all_results = [], []
+    sections, all_results, failed = [], [], []
     for name in names:
         print(f"bench: {name} ...", file=sys.stderr, flush=True)
-        results = importlib.import_module(f"bench_{name}").run(args.quick)
+        try:
+            results = importlib.import_module(f"bench_{name}").run(args.quick)
+        except Exception as exc:  # one broken benchmark must not lose the others' numbers: record it, exit 1
+            failed.append(name)
+            sections.append(f"## {name}\n\n**FAILED**: {type(exc).__name__}: {exc}")
+            print(f"bench: {name} FAILED: {exc}", file=sys.stderr)
+            continue
         all_results += results
         mod_doc = (importlib.import_module(f"bench_{name}").__doc__ or "").strip()
         sections.append(f"## {name}\n\n{mod_doc}\n\n" + "\n".join(_rows(results)))
@@ -92,8 +98,9 @@ def main(argv=None) -> int:
     ]
     Path(args.out).write_text("\n".join(head + sections) + "\n", encoding="utf-8")
     missed = [r.name for r in all_results if r.met is False]
-    print(f"wrote {args.out}; targets missed: {', '.join(missed) if missed else 'none'}", file=sys.stderr)
-    return 0
+    print(f"wrote {args.out}; targets missed: {', '.join(missed) if missed else 'none'}"
+          f"{'; FAILED: ' + ', '.join(failed) if failed else ''}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
