@@ -13,7 +13,7 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from geodata import claims, layers as geolayers
+from geodata import claims, layers as geolayers, mentions as geomentions
 from geodata.gazetteer import load_gazetteer
 from geodata.sources import load_sources, paragraph_around
 
@@ -29,6 +29,7 @@ __all__ = [
     "event_types",
     "geojson",
     "layers",
+    "mentioned_places",
     "neighbour_sets",
     "candidate_sets",
     "options",
@@ -76,6 +77,13 @@ def zip_bytes(date_from: str, date_to: str, sources: tuple[str, ...] | None, typ
 def suffix(date_from: str, date_to: str, sources: tuple[str, ...] | None, types: tuple[str, ...] | None) -> str:
     """The file-name suffix that says which filter made a download."""
     return geolayers.filter_suffix(date_from, date_to, sources, types)
+
+
+@st.cache_data(show_spinner=False)
+def mentioned_places(sources: tuple[str, ...] | None) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Places the chosen seed articles name: (by place names, by demonyms only), one row per place."""
+    m = geomentions.seed_mentions(list(sources) if sources is not None else None)
+    return geomentions.places_mentioned(m), geomentions.places_mentioned(m[m["kind"] == "demonym"], demonyms=True)
 
 
 @st.cache_data(show_spinner=False)

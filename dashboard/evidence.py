@@ -44,9 +44,13 @@ FIELDS = {  # layer -> (field, label) shown above the evidence, in order
                 ("as_of_note", "How the date was read"), ("place_name", "Place"), ("claimant", "Claimed by"),
                 ("note", "Note"), ("sources", "Sources")],
     "borders": [("neighbour", "Neighbour"), ("length_km", "Length (km)"), ("source", "Source")],
+    "mentions": [("kind", "Kind"), ("country", "Country"), ("mentions", "Times named"), ("surfaces", "Named as"),
+                 ("sources", "Articles")],
 }
+FIELDS["demonyms"] = FIELDS["mentions"]
 TITLE_FIELD = {"events": "description", "troops": "description", "places": "name", "claims": "statement",
-               "figures": "metric", "borders": "neighbour"}
+               "figures": "metric", "borders": "neighbour",
+               "mentions": "name", "demonyms": "name"}
 
 
 def trim_paragraph(paragraph: str, start: int, end: int, context: int = CONTEXT_CHARS) -> tuple[str, int, int]:
@@ -111,6 +115,8 @@ def _summary(layer: str, row: pd.Series) -> str:
         return f"{row['origin_name']} to {row['destination_name']} · {row['date_start']} to {row['date_end']} · size: {row['sizes']}"
     if layer == "claims":
         return f"verdict: {row['verdict']} · {row['measured']}"
+    if layer in ("mentions", "demonyms"):
+        return f"named {row['mentions']} times in the selected articles; every sentence below"
     return ""
 
 

@@ -24,7 +24,8 @@ from shapely.geometry import MultiLineString, Point
 
 from dashboard.escape import html_text
 
-__all__ = ["PRECISION_STYLE", "TYPE_COLOURS", "NEIGHBOUR_COLOURS", "build_map", "highlight", "tooltip_html"]
+__all__ = ["PRECISION_STYLE", "TYPE_COLOURS", "NEIGHBOUR_COLOURS", "build_map", "build_mentions_map", "highlight",
+           "tooltip_html"]
 
 # One colour per event type (geodata.schemas.EVENT_TYPES); violence in reds, the state's
 # measures in blues, politics in purples, the rest in greens and greys.
@@ -239,6 +240,50 @@ def _add_claim(group: folium.FeatureGroup, bands: gpd.GeoDataFrame | None, citie
     _layer(group, features, styles, points=True)
 
 
+MENTION_SENTENCE_CHARS = 240  # a tooltip shows the first sentence, cut to this many characters
+
+
+def _cut(text: str, limit: int = MENTION_SENTENCE_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _add_mentions(group: folium.FeatureGroup, places: gpd.GeoDataFrame | None, layer: str = "mentions",
+                  colour: str = "#1f78b4") -> None:
+    """Places named in a text (``geodata.mentions.places_mentioned``): size grows with the mention count."""
+    if places is None:
+        return
+    features, styles = [], {}
+    for row in places.itertuples(index=False):
+        if row.geometry is None or row.geometry.is_empty:
+            continue
+        ref = f"{layer}:{row.id}"
+        where = f" in {row.sources}" if row.sources else ""
+        lines = [f"{row.kind}, named {row.mentions} time{'s' if row.mentions != 1 else ''}{where}",
+                 f"as: {row.surfaces}", _cut(row.sentences[0]) if len(row.sentences) else ""]
+        features.append(_feature(ref, row.geometry, tooltip_html(str(row.name), lines, ref)))
+        styles[ref] = {"radius": min(4 + 2 * math.sqrt(row.mentions), 16), "color": colour, "weight": 1, "fill": True,
+                       "fillColor": colour, "fillOpacity": 0.35, "className": f"atlas-{layer[:-1]}"}
+    _layer(group, features, styles, points=True)
+
+
+def build_mentions_map(places: gpd.GeoDataFrame, *, outlines: gpd.GeoDataFrame, assets: tuple[list, list]) -> folium.Map:
+    """A map of one document's mentioned places alone (the "Your document" page), fitted to them."""
+    m = folium.Map(location=CENTRE, zoom_start=ZOOM, tiles=None, control_scale=True, min_zoom=2)
+    m.default_js, m.default_css = assets
+    m.get_root().header.add_child(folium.Element(f"<style>.leaflet-container{{background:{SEA};}}</style>"))
+    _add_basemap(m, outlines)
+    group = folium.FeatureGroup(name="Places named in your document")
+    _add_mentions(group, places, layer="uploads", colour="#6a3d9a")
+    group.add_to(m)
+    if len(places):
+        lon0, lat0, lon1, lat1 = places.total_bounds
+        pad = 1.0  # degrees: a single place still gets a regional view
+        m.fit_bounds([[lat0 - pad, lon0 - pad], [lat1 + pad, lon1 + pad]], max_zoom=6)
+    else:
+        m.fit_bounds(KAZAKHSTAN_BOUNDS)
+    return m
+
+
 def build_map(
     layers: dict[str, gpd.GeoDataFrame],
     *,
@@ -248,6 +293,8 @@ def build_map(
     cities: pd.DataFrame | None = None,
     claim_result: dict | None = None,
     claim_label: str = "",
+    mentions: gpd.GeoDataFrame | None = None,
+    demonyms: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """Build the atlas map for one filtered view.
 
@@ -261,6 +308,9 @@ def build_map(
         Local Leaflet and jQuery URLs (``dashboard.offline.local_assets``).
     bands, cities, claim_result, claim_label
         The claim layer: distance bands, candidate cities and the ``pike_check`` result.
+    mentions, demonyms : GeoDataFrame, optional
+        Places the seed articles name (``geodata.mentions.places_mentioned``), and those named only
+        through demonyms; both layers start hidden (toggle them in the layer control).
 
     Returns
     -------
@@ -276,16 +326,20 @@ def build_map(
     ))
     m.fit_bounds(KAZAKHSTAN_BOUNDS)
     _add_basemap(m, outlines)
+    # (name, add, shown at first). Mentions sit lowest and start hidden: hundreds of them would
+    # otherwise cover the coded events.
     groups = [
-        (f"Claim: within {claim_label}", lambda g: _add_claim(g, bands, cities, claim_result)),
-        ("Borders by neighbour", lambda g: _add_borders(g, layers["borders"])),
-        ("Troop movements", lambda g: _add_troops(g, layers["troops"])),
-        ("Places", lambda g: _add_places(g, layers["places"])),
-        ("Claim checks", lambda g: _add_claim_checks(g, layers["claims"])),
-        ("Events", lambda g: _add_events(g, layers["events"])),
+        ("Mentions: demonyms", lambda g: _add_mentions(g, demonyms, layer="demonyms", colour="#a6cee3"), False),
+        ("Mentions", lambda g: _add_mentions(g, mentions), False),
+        (f"Claim: within {claim_label}", lambda g: _add_claim(g, bands, cities, claim_result), True),
+        ("Borders by neighbour", lambda g: _add_borders(g, layers["borders"]), True),
+        ("Troop movements", lambda g: _add_troops(g, layers["troops"]), True),
+        ("Places", lambda g: _add_places(g, layers["places"]), True),
+        ("Claim checks", lambda g: _add_claim_checks(g, layers["claims"]), True),
+        ("Events", lambda g: _add_events(g, layers["events"]), True),
     ]
-    for name, add in groups:
-        group = folium.FeatureGroup(name=html_text(name), show=True)
+    for name, add, show in groups:
+        group = folium.FeatureGroup(name=html_text(name), show=show)
         add(group)
         group.add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)

@@ -40,7 +40,7 @@ LAST_DAY = dt.date(2022, 1, 12)
 SELECTED_KEY = "selected"
 SELECTED_PARAM = "feature"
 VIEW_KEY = "_view"
-_REF = re.compile(r"\[(events|troops|places|figures|cities|claims|borders):([^\]\s]+)\]\s*$")
+_REF = re.compile(r"\[(events|troops|places|figures|cities|claims|borders|mentions|demonyms):([^\]\s]+)\]\s*$")
 
 
 @dataclass(frozen=True)

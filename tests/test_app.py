@@ -19,7 +19,8 @@ from geodata.layers import build_layers
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "app.py")
-PAGES = ["views/atlas.py", "views/claims.py", "views/figures.py", "views/timeline.py", "views/downloads.py"]
+PAGES = ["views/atlas.py", "views/claims.py", "views/figures.py", "views/timeline.py", "views/downloads.py",
+         "views/documents.py"]
 AIRPORT = "events:almaty-airport-seized"
 AIRPORT_QUOTE = "According to the news channel Khabar 24, Almaty’s airport, which was temporarily seized by intruders, will fully reopen this evening."
 HOSTILE = "<script>alert(`pwned ${document.cookie}`)</script> & 'x' \"y\""
@@ -108,7 +109,7 @@ def test_map_loads_only_local_assets_and_draws_every_layer(default_app):
     for link in links:
         assert (offline.STATIC_DIR / link.removeprefix("/app/static/")).is_file()
     names = re.findall(r'"([^"]+)" : feature_group_\w+', args["script"])
-    assert names == ["Claim: within 100 km of all land borders", "Borders by neighbour", "Troop movements", "Places",
+    assert names == ["Mentions: demonyms", "Mentions", "Claim: within 100 km of all land borders", "Borders by neighbour", "Troop movements", "Places",
                      "Claim checks", "Events"]
 
 
@@ -251,3 +252,61 @@ def test_claim_page_draws_its_settings_in_the_body_and_counts_live():
         name, cities = at.selectbox(key="neighbours").value, at.selectbox(key="cities").value
         want = pike_check(km, NEIGHBOUR_SETS[name], candidate_ids(cities))
         assert any(f"**{want['count']} of {want['total']} within {km} km**" in m.value for m in at.markdown)
+
+
+DOCUMENTS = "views/documents.py"
+XSS_TEXT = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2"> Riots in Almaty and Taraz'
+
+
+def documents_page(text: str | None = None) -> AppTest:
+    at = run_app(page=DOCUMENTS)
+    if text is not None:
+        at.text_area(key="document_text").input(text).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_documents_page_lists_mentions_of_pasted_text_and_keeps_html_as_text():
+    at = documents_page(XSS_TEXT)
+    (table,) = [d.value for d in at.dataframe]
+    assert list(table["name"]) == ["Almaty", "Taraz"]
+    assert list(table["start"]) == [XSS_TEXT.index("Almaty"), XSS_TEXT.index("Taraz")]
+    assert table["sentence"].str.contains("<script>", regex=False).all()  # raw in the data, a text cell on screen
+    assert [t.value for t in at.text] == ["Places named: Almaty, Taraz"]
+    script = map_args(at)["script"]
+    # The tooltip's sentence reaches the map only escaped (the script JSON-encodes "<" and "&" too).
+    for raw in ("<script>window", "<img", "\\u003cscript\\u003ewindow", "\\u003cimg"):
+        assert raw not in script
+    assert "\\u0026lt;script\\u0026gt;window.__xss=1" in script and "[uploads:gn:1526384]" in script
+    assert not at.error
+
+
+@pytest.mark.parametrize("text", ["   \n  ", "\t"])
+def test_documents_page_refuses_empty_text(text):
+    at = documents_page(text)
+    assert [e.value for e in at.error] == ["pasted text: is empty; give a text with some words"]
+    assert not at.dataframe
+
+
+def test_documents_page_does_not_touch_the_catalogue():
+    before = build_layers()
+    documents_page("Troops landed in Zhanaozen and Aktau.")
+    after = build_layers()
+    assert {k: len(v) for k, v in before.items()} == {k: len(v) for k, v in after.items()}
+
+
+def test_atlas_mentions_layer_follows_the_source_filter():
+    from geodata.mentions import places_mentioned, seed_mentions
+
+    at = run_app({"sources": "pike-spectator"})
+    script = map_args(at)["script"]
+    expected = places_mentioned(seed_mentions(["pike-spectator"]))
+    assert script.count("[mentions:") == len(expected) > 0
+    at_all = run_app()
+    assert map_args(at_all)["script"].count("[mentions:") == len(places_mentioned(seed_mentions()))
+
+
+def test_clicking_a_mention_shows_its_sentences_as_evidence():
+    at = run_app({"feature": "mentions:gn:1526384"})
+    html = "".join(h.proto.body for h in at.get("html"))
+    assert "Almaty" in html and html.count('class="ev"') >= 3

@@ -28,7 +28,9 @@ def _on_row_select() -> None:
 
 
 view = state.current()
-layers = data.layers(*view.filters.args())
+# Mentions follow the article filters; dates do not apply (a mention is not dated).
+mentioned, demonyms = data.mentioned_places(view.filters.sources)
+layers = {**data.layers(*view.filters.args()), "mentions": mentioned, "demonyms": demonyms}
 claim = view.claim  # the sidebar draws the claim settings on this page
 result = data.pike(claim.km, claim.neighbours, claim.cities)
 cities = data.candidate_places(claim.cities)
@@ -41,6 +43,8 @@ fmap = maps.build_map(
     cities=cities,
     claim_result=result,
     claim_label=f"{claim.km} km of {claim.neighbours}",
+    mentions=mentioned,
+    demonyms=demonyms,
 )
 
 events = layers["events"]
@@ -64,7 +68,8 @@ with left:
     st.caption(
         "Marker colour: event type; size and dashes: place precision (small solid = the named place, "
         "large dashed = region or country level). Lines: troop movements, barbs at the destination. "
-        "Rings: claim checks (green supported, red not). Toggle layers at the top right."
+        "Rings: claim checks (green supported, red not). Mentions (hidden at first): every place the chosen "
+        "articles name, sized by how often. Toggle layers at the top right."
     )
 with right:
     with st.container(height=600, border=False, key="text_panel"):

@@ -36,7 +36,7 @@ def test_map_draws_every_layer_offline(app, page):
     assert app.drawn("atlas-city") > 0
     assert frame.locator("path.atlas-band").count() > 0
     labels = frame.locator(".leaflet-control-layers-overlays label").all_inner_texts()
-    assert [label.strip() for label in labels] == ["Claim: within 100 km of all land borders", "Borders by neighbour",
+    assert [label.strip() for label in labels] == ["Mentions: demonyms", "Mentions", "Claim: within 100 km of all land borders", "Borders by neighbour",
                                                     "Troop movements", "Places", "Claim checks", "Events"]
     app.screenshot("map_default")
     # The layer control toggles a layer off in the browser, without a rerun.
