@@ -138,3 +138,8 @@ def test_cli_claims_prints_a_json_array():
     assert r.returncode == 0
     data = json.loads(r.stdout)
     assert {"id", "statement", "evidence", "measured", "value", "unit", "verdict", "method", "caveats"} <= set(data[0])
+
+
+def test_cli_export_to_an_unwritable_place_is_one_line_error():
+    r = _cli("export", "/proc/qantar-atlas-test")  # /proc refuses new directories, even for root
+    assert r.returncode == 1 and r.stderr.count("\n") == 1 and "cannot create" in r.stderr and "Traceback" not in r.stderr
