@@ -51,6 +51,8 @@ __all__ = [
     "border_distance",
     "border_distances",
     "border_length_km",
+    "check_km",
+    "check_neighbours",
     "load_borders",
     "within_km",
 ]
@@ -120,7 +122,7 @@ def border_length_km(neighbour: str) -> float:
     InputError
         If ``neighbour`` is not one of ``NEIGHBOURS``.
     """
-    _check_neighbours([neighbour])
+    check_neighbours([neighbour])
     gdf = _borders()
     return float(gdf.loc[gdf["neighbour"] == neighbour, "length_km"].iloc[0])
 
@@ -156,13 +158,32 @@ def _as_coordinates(lons, lats) -> tuple[np.ndarray, np.ndarray]:
     return lons, lats
 
 
-def _check_neighbours(neighbours: Iterable[str]) -> tuple[str, ...]:
-    """Validate neighbour names."""
+def check_neighbours(neighbours: Iterable[str]) -> tuple[str, ...]:
+    """Validate neighbour names; return them as a tuple.
+
+    Raises
+    ------
+    InputError
+        If the list is empty or names a country that is not in ``NEIGHBOURS``.
+    """
     names = (neighbours,) if isinstance(neighbours, str) else tuple(neighbours)
     unknown = [n for n in names if n not in NEIGHBOURS]
     if unknown or not names:
-        raise InputError(f"unknown neighbour(s) {unknown or '(none given)'}; choose from {', '.join(NEIGHBOURS)}")
+        raise InputError(
+            f"unknown neighbour(s) {unknown or '(none given)'}; neighbours must be a non-empty subset of {', '.join(NEIGHBOURS)}"
+        )
     return names
+
+
+def check_km(km, what: str = "km") -> float:
+    """Validate a distance threshold in km (finite, >= 0); ``what`` names it in the message."""
+    try:
+        value = float(km)
+    except (TypeError, ValueError):
+        raise InputError(f"{what} must be a number of km, got {km!r}") from None
+    if not np.isfinite(value) or value < 0:
+        raise InputError(f"{what} must be a finite distance >= 0 km, got {km}")
+    return value
 
 
 def _distances_km(lons: np.ndarray, lats: np.ndarray, neighbour: str) -> np.ndarray:
@@ -268,12 +289,7 @@ def within_km(lons, lats, km: float, neighbours: Iterable[str] | None = None) ->
     InputError
         On bad coordinates, a negative or non-numeric ``km``, or an unknown neighbour.
     """
-    try:
-        km = float(km)
-    except (TypeError, ValueError):
-        raise InputError(f"km must be a number, got {km!r}") from None
-    if not np.isfinite(km) or km < 0:
-        raise InputError(f"km must be a finite distance >= 0, got {km}")
-    names = NEIGHBOURS if neighbours is None else _check_neighbours(neighbours)
+    km = check_km(km)
+    names = NEIGHBOURS if neighbours is None else check_neighbours(neighbours)
     table = _raw_table(lons, lats, names)
     return np.logical_or.reduce([table[n] <= km for n in names])

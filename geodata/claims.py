@@ -108,8 +108,7 @@ def _distance_table(neighbours: tuple[str, ...]) -> dict[str, float]:
 def _distances(ids: Sequence[str], neighbours: tuple[str, ...]) -> np.ndarray:
     """km from each place to the nearest border of ``neighbours`` (any place, not only cities)."""
     table = _distance_table(neighbours)
-    missing = [i for i in ids if i not in table]
-    out = np.array([table.get(i, np.nan) for i in ids], dtype=float)
+    missing = sorted({i for i in ids if i not in table})
     if missing:
         from geodata.borders import border_distances
         from geodata.gazetteer import load_gazetteer
@@ -117,9 +116,8 @@ def _distances(ids: Sequence[str], neighbours: tuple[str, ...]) -> np.ndarray:
         gz = load_gazetteer()
         places = [gz.get(i) for i in missing]
         extra = border_distances([p.lon for p in places], [p.lat for p in places])[list(neighbours)].min(axis=1)
-        for i, d in zip(missing, extra):
-            out[list(ids).index(i)] = float(d)
-    return out
+        table = {**table, **{i: float(d) for i, d in zip(missing, extra)}}
+    return np.array([table[i] for i in ids], dtype=float)
 
 
 def _seed_violence_ids() -> list[str]:
@@ -168,18 +166,10 @@ def candidate_ids(name: str) -> list[str]:
 
 
 def _check_inputs(threshold_km: float, neighbours: Iterable[str], ids: Sequence[str]) -> tuple[float, tuple[str, ...]]:
-    from geodata.borders import NEIGHBOURS
+    from geodata.borders import check_km, check_neighbours
 
-    try:
-        t = float(threshold_km)
-    except (TypeError, ValueError):
-        raise InputError(f"threshold must be a number of km, got {threshold_km!r}") from None
-    if not math.isfinite(t) or t < 0:
-        raise InputError(f"threshold must be a distance >= 0 km, got {threshold_km}")
-    names = tuple(sorted(set(neighbours)))
-    unknown = [n for n in names if n not in NEIGHBOURS]
-    if unknown or not names:
-        raise InputError(f"neighbours must be a non-empty subset of {', '.join(NEIGHBOURS)}; got {list(neighbours)}")
+    t = check_km(threshold_km, what="threshold")
+    names = check_neighbours(tuple(sorted(set(neighbours))))
     if not ids:
         raise InputError("the candidate city list is empty; pick a set or give at least one place id")
     return t, names
