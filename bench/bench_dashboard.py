@@ -18,13 +18,12 @@ No baseline: there is no other implementation of the page to compare with.
 from __future__ import annotations
 
 import gzip
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
+
+from dashboard.launch import start_server, stop_server
 
 try:  # run as bench/run.py (bench/ on sys.path) or as the package bench.*
     from harness import Result, Timing
@@ -38,41 +37,6 @@ IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 FILTER_TYPE = "protest"
 TARGETS = {"navigation": 2.0, "filter": 1.0, "payload": 2_000_000}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start() -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited {proc.returncode}; run `python3 -m streamlit run dashboard/app.py` to see why")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                return proc, url
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("streamlit did not answer within 90 s")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
 
 
 def _context(browser):
@@ -128,14 +92,14 @@ def run(quick: bool) -> list[Result]:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         for _ in range(cold_runs):
             t0 = time.perf_counter()
-            proc, url = _start()
+            proc, url = start_server()
             try:
                 ctx, _page = _open(browser, url, n_all)
                 cold.append(time.perf_counter() - t0)
                 ctx.close()
             finally:
-                _stop(proc)
-        proc, url = _start()
+                stop_server(proc)
+        proc, url = start_server()
         try:
             ctx, _page = _open(browser, url, n_all)  # warm the server's caches
             ctx.close()
@@ -204,7 +168,7 @@ def run(quick: bool) -> list[Result]:
             for c in open_contexts:
                 c.close()
         finally:
-            _stop(proc)
+            stop_server(proc)
         browser.close()
     return [
         Result("dashboard.cold_start", "server process start to the map drawn on the first page", "s", Timing(cold),

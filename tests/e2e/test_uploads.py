@@ -14,7 +14,7 @@ import pytest
 from geodata.layers import build_layers
 from geodata.mentions import document_mentions, places_mentioned
 
-from conftest import APP_IDLE, MAP_FRAME, free_port, guarded_context, start_server, stop_server
+from conftest import APP_IDLE, MAP_FRAME, guarded_context, start_server, stop_server
 
 pytestmark = pytest.mark.e2e
 
@@ -33,9 +33,8 @@ RSS_BOUND_MB = 1500  # measured 414 MB before, 480 MB after five sessions (print
 
 @pytest.fixture(scope="module")
 def own_server():
-    proc = start_server(free_port())
-    port = proc.args[proc.args.index("--server.port") + 1]
-    yield f"http://127.0.0.1:{port}", proc.pid
+    proc, url = start_server()
+    yield url, proc.pid
     stop_server(proc)
 
 
