@@ -18,7 +18,7 @@ from geodata.claims import NEIGHBOUR_SETS, candidate_ids, pike_check
 from geodata.layers import build_layers
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "dashboard" / "app.py")
+APP = str(ROOT / "dashboard" / "main.py")  # the script; app.py is the server around it
 PAGES = ["views/atlas.py", "views/claims.py", "views/figures.py", "views/timeline.py", "views/downloads.py",
          "views/documents.py"]
 AIRPORT = "events:almaty-airport-seized"

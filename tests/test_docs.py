@@ -29,8 +29,8 @@ def test_readme_credits_the_data():
 
 
 def test_readme_names_every_dashboard_page():
-    app = (ROOT / "dashboard" / "app.py").read_text(encoding="utf-8")
+    app = (ROOT / "dashboard" / "main.py").read_text(encoding="utf-8")
     titles = re.findall(r'st\.Page\([^)]*?title="([^"]+)"', app)
-    assert titles, "no st.Page titles found in dashboard/app.py"
+    assert titles, "no st.Page titles found in dashboard/main.py"
     for title in titles:
         assert f"**{title}**" in README, f"README misses the dashboard page {title!r}"

@@ -127,3 +127,34 @@ def test_other_pages_render_without_errors(app, page, path):
     assert page.locator('[data-testid="stException"]').count() == 0
     page.wait_for_timeout(500)  # let charts finish drawing before the screenshot
     app.screenshot(f"page_{path}")
+
+
+def _get(url: str, encoding: str | None) -> tuple[dict, bytes]:
+    import urllib.request
+
+    request = urllib.request.Request(url, headers={"Accept-Encoding": encoding} if encoding else {})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return {k.lower(): v for k, v in response.headers.items()}, response.read()
+
+
+def test_streamlit_front_end_is_sent_gzip_compressed_only_to_clients_that_ask(server):
+    import gzip
+
+    from dashboard.compression import streamlit_static_dir
+
+    _, page = _get(server + "/", None)
+    scripts = re.findall(rb'src="\.?/?(static/js/[^"]+\.js)"', page)
+    assert scripts, "no script in Streamlit's index.html"
+    name = scripts[0].decode()
+    original = (streamlit_static_dir() / name.removeprefix("static/")).read_bytes()
+    headers, body = _get(f"{server}/{name}", "gzip, deflate")
+    assert headers.get("content-encoding") == "gzip" and "accept-encoding" in headers.get("vary", "").lower()
+    assert gzip.decompress(body) == original and len(body) < len(original) / 2
+    assert "immutable" in headers.get("cache-control", "")
+    assert "access-control-allow-origin" not in headers, "same-origin only, as .streamlit/config.toml says"
+    headers, body = _get(f"{server}/{name}", None)
+    assert "content-encoding" not in headers and body == original
+    # Everything else is still Streamlit's: the health check, and its page for an unknown path.
+    assert _get(server + "/_stcore/health", "gzip")[1] == b"ok"
+    headers, body = _get(server + "/static/js/no-such-bundle.js", "gzip")
+    assert headers["content-type"].startswith("text/html") and body == page
