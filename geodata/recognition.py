@@ -1,0 +1,217 @@
+"""Recognition: where a text names a gazetteer name, and which places each name may denote.
+
+Text and names are folded the same length-preserving way (lower case, accents off, every
+character that is not a letter or digit becomes a space), so a key ``" alma ata "`` matches
+"Alma-Ata", "ALMA ATA" and "Alma Ata," on word boundaries and offsets map straight back to the
+input. The name index's automaton (:mod:`geodata.nameindex`) reports every key in the folded
+text; the longest match wins ("Nur-Sultan" over "Sultan", "Almaty region" over "Almaty").
+
+A match is kept only if it reads as a name: it starts with a capital (or with a lower-case
+compass word, "eastern Turkestan"), two-letter matches are acronyms ("US", "UK"), and stop
+names (``geodata/data/stopnames.txt``: ordinary words, months, titles, demonyms) never count.
+Demonyms ("Kazakh", "Russian") are kept with their country's ISO2 code so callers can tag
+them as kind ``"demonym"``.
+
+What follows a name can change what it names: "Almaty’s airport" is a landmark, "Aqmola and
+Qaraghandy regions" prefers regions, "U.S." keeps its last full stop. Those look-ups are done
+once per distinct (name, what follows) in a document.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from geodata.nameindex import KLEN_BITS, NameIndex
+from geodata.names import normalize_name, stop_names
+
+__all__ = ["COMPASS", "Name", "fold", "recognise"]
+
+COMPASS = frozenset({"eastern", "western", "northern", "southern"})
+_COMPASS_PREFIXES = tuple(f"{c} " for c in sorted(COMPASS))
+_KLEN_MASK = (1 << KLEN_BITS) - 1
+_REGION_AFTER = re.compile(
+    r"(?:\s*(?:,|and|&)\s*[A-Z][\w’'-]*(?:\s[A-Z][\w’'-]*)?)*\s+(?:regions?|oblasts?|oblysy|provinces?)\b", re.I
+)
+_POSSESSIVE_TAIL = re.compile(r"[’']s((?: [\w’'-]+){1,3})")
+_ACRONYM = re.compile(r"(?:[A-Z]\.)+[A-Z]")
+# What may follow the white space after a name for _REGION_AFTER to match: the first letter of
+# "and" or a region word, "&", ","; more white space means the regex must decide.
+_REGION_FIRST = frozenset(",&aAoOrRpP")
+
+
+class _Fold(dict):
+    """str.translate table: one character in, one out (lower case, no accents, non-word -> space)."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if not ch.isalnum():
+            out = " "
+        else:
+            base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+            low = base.lower() if len(base) == 1 else ch.lower()
+            out = low if len(low) == 1 else ch
+        self[code] = out
+        return out
+
+
+_FOLD = _Fold()
+# The ASCII part of the fold as a bytes table; "?" (what encode("ascii", "replace") leaves for
+# any other character) folds to a space, and is patched below where the character is a letter.
+_ASCII_FOLD = bytes(ord(chr(b).translate(_FOLD)) for b in range(128)) + b" " * 128
+
+
+def fold(text: str) -> str:
+    """``text.translate(_FOLD)``, at bytes.translate speed for the ASCII majority of the text."""
+    data = text.encode("ascii", "replace")
+    folded = data.translate(_ASCII_FOLD).decode("ascii")
+    if text.isascii():
+        return folded
+    pieces = data.split(b"?")
+    if len(pieces) > len(text) // 20:  # mostly non-ASCII (Cyrillic): the plain way is faster
+        return text.translate(_FOLD)
+    out, pos, last = [], -1, 0
+    for piece in pieces[:-1]:
+        pos += len(piece) + 1  # the next "?" in data: a real one, or a non-ASCII character
+        ch = text[pos]
+        if ch != "?":
+            low = _FOLD[ord(ch)]
+            if low != " ":  # quotes and dashes are already spaces
+                out += (folded[last:pos], low)
+                last = pos + 1
+    out.append(folded[last:])
+    return "".join(out)
+
+
+class Name:
+    """What one distinct name (with what follows it) reads as in a document, shared by its hits.
+
+    ``cands`` are the ranked ``(rank, Place)`` candidates; ``region_hint`` whether
+    "region(s)"/"oblast" follows; ``own`` the context the name adds when it is unambiguous
+    (its country and admin-1 area); ``extra`` how many characters the text adds to the span
+    ("Almaty’s airport", "U.S.").
+    """
+
+    __slots__ = ("cands", "region_hint", "own", "extra")
+
+    def __init__(self, cands: list, region_hint: bool, own: tuple, extra: int):
+        self.cands, self.region_hint, self.own, self.extra = cands, region_hint, own, extra
+
+
+def _surface_ok(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is written like a name (capitals, acronyms)."""
+    first = text[start]
+    surface = text[start:end]
+    if not first.isupper():
+        head = surface.split(" ", 1)
+        return len(head) == 2 and head[0].lower() in COMPASS and head[1][:1].isupper()
+    letters = sum(c.isalpha() for c in surface)
+    if letters <= 2:
+        return surface.replace(".", "").isupper()
+    return True
+
+
+def _matches(text: str, index: NameIndex, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Every name-like key match in ``text[lo:hi]`` as ``(start, -length)``, sorted."""
+    folded = f" {fold(text[lo:hi])} "
+    found = []
+    shift = lo - 1  # folded has one leading space; each key has its own
+    for end_idx, value in index.automaton.iter(folded):
+        klen = value & _KLEN_MASK
+        start = end_idx - klen + shift
+        if text[start].isupper():
+            if klen > 3 or _surface_ok(text, start, start + klen):
+                found.append((start, -klen))
+        elif text.startswith(_COMPASS_PREFIXES, start) and _surface_ok(text, start, start + klen):
+            found.append((start, -klen))
+    found.sort()
+    return found
+
+
+def _candidates(index: NameIndex, text: str, start: int, end: int) -> tuple[int, list, bool]:
+    """``(end, ranked candidates, region hint)``: the span extended where the text says more."""
+    tail = _POSSESSIVE_TAIL.match(text, end)
+    if tail:  # "Almaty’s airport" is a landmark name; "Almaty’s roads" is not
+        words = tail.group(1).split(" ")[1:]
+        for n in range(len(words), 0, -1):
+            stop = end + 2 + sum(len(w) + 1 for w in words[:n])
+            found = index.candidates(text[start:stop])
+            if found and found[0][1].kind == "landmark":
+                return stop, found, False
+    if text[end:end + 1] == "." and _ACRONYM.fullmatch(text, start, end):
+        end += 1  # "U.S." keeps its last full stop
+    cands = index.candidates(text[start:end])
+    if _REGION_AFTER.match(text, end):
+        regions = [rp for rp in index.candidates(text[start:end] + " Region") if rp[1].kind == "region"]
+        ids = {r[1].id for r in regions}
+        return end, regions + [c for c in cands if c[1].id not in ids], True
+    return end, cands, False
+
+
+def _own(cands: list) -> tuple:
+    """The context an unambiguous name adds: its country and admin-1 area (none if ambiguous)."""
+    if len(cands) == 1 or (cands and cands[0][1].kind != "city"):
+        top = cands[0][1]
+        return tuple(k for k in (top.country, (top.country, top.admin1) if top.admin1 else None) if k)
+    return ()
+
+
+def recognise(text: str, index: NameIndex, lo: int = 0, hi: int | None = None) -> list[tuple]:
+    """The names in ``text[lo:hi]``: leftmost-longest, word-bounded, name-like, non-overlapping.
+
+    Parameters
+    ----------
+    text : str
+        The whole text (what follows a name may lie beyond ``hi``).
+    index : NameIndex
+        The name index.
+    lo, hi : int
+        The stretch to scan; no name may straddle ``lo`` or ``hi`` (a caller that splits a
+        text cuts where two non-word characters meet).
+
+    Returns
+    -------
+    list of tuple
+        ``(start, end, what)`` in text order, where ``what`` is the ISO2 code of a demonym's
+        country (a str) or the :class:`Name` shared by every hit of that name and tail.
+        Plain tuples, because a long text has tens of thousands of hits.
+    """
+    hi = len(text) if hi is None else hi
+    stops, dem = stop_names(), index.demonyms
+    kinds: dict[str, str | None] = {}  # surface -> ISO2 of a demonym, "" for a name, None for a stop name
+    names: dict[tuple, Name] = {}
+    region_first = _REGION_FIRST
+    hits: list[tuple] = []
+    last_end = 0
+    for start, neg in _matches(text, index, lo, hi):
+        if start < last_end:
+            continue
+        end = start - neg
+        surface = text[start:end]
+        if surface in kinds:
+            kind = kinds[surface]
+        else:
+            key = normalize_name(surface)
+            kind = kinds[surface] = dem[key] if key in dem else None if key in stops else ""
+        if kind is None:
+            continue  # a stop name does not hide what follows inside it
+        last_end = end
+        if kind:
+            hits.append((start, end, kind))
+            continue
+        nxt = text[end:end + 1]
+        tail = _POSSESSIVE_TAIL.match(text, end) if nxt == "’" or nxt == "'" else None
+        if tail:  # a possessive resolves by the words after it (and never has "." or "region" next)
+            lookup = (surface, tail.group())
+        else:  # the same name with the same kind of tail resolves the same way
+            # _REGION_AFTER needs white space, "," or "&" next, then one of these (or more white space)
+            after = text[end + 1:end + 2]
+            region = ((nxt == "," or nxt == "&" or (nxt.isspace() and (after in region_first or after.isspace())))
+                      and _REGION_AFTER.match(text, end) is not None)
+            lookup = (surface, nxt == ".", region)
+        name = names.get(lookup)
+        if name is None:
+            stop, cands, region_hint = _candidates(index, text, start, end)
+            name = names[lookup] = Name(cands, region_hint, _own(cands), stop - end)
+        hits.append((start, end + name.extra, name))
+    return hits
