@@ -305,7 +305,7 @@ def build_map(
     outlines : GeoDataFrame
         The basemap (``geodata.layers.basemap``).
     assets : (default_js, default_css)
-        Local Leaflet and jQuery URLs (``dashboard.offline.local_assets``).
+        Local Leaflet URLs (``dashboard.offline.local_assets``).
     bands, cities, claim_result, claim_label
         The claim layer: distance bands, candidate cities and the ``pike_check`` result.
     mentions, demonyms : GeoDataFrame, optional

@@ -1,8 +1,8 @@
-"""Leaflet and jQuery from local files, so the map draws with no internet.
+"""Leaflet from local files, so the map draws with no internet.
 
 streamlit-folium loads every ``default_js`` / ``default_css`` URL of the map into its
 iframe, one after the other; folium's defaults point at CDNs. :func:`ensure_vendor`
-copies the files shipped by the ``xstatic-leaflet`` and ``xstatic-jquery`` packages into
+copies the files shipped by the ``xstatic-leaflet`` package into
 ``dashboard/static/vendor/`` (Streamlit serves ``static/`` next to the main script at
 ``/app/static/`` when ``server.enableStaticServing`` is on), and :func:`local_assets`
 gives the URLs to set on each map instance. Copies, not symlinks: Streamlit refuses
@@ -17,7 +17,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import xstatic.pkg.jquery
 import xstatic.pkg.leaflet
 
 __all__ = ["STATIC_DIR", "VENDOR_FILES", "ensure_vendor", "local_assets"]
@@ -25,12 +24,13 @@ __all__ = ["STATIC_DIR", "VENDOR_FILES", "ensure_vendor", "local_assets"]
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 VENDOR_DIR = STATIC_DIR / "vendor"
 
-# Served name -> (package data dir, file name). Only what the map needs: Leaflet, its CSS,
-# and jQuery (folium's popup template calls $). Markers are CircleMarkers, so no images.
+# Served name -> (package data dir, file name). Only what the maps need: Leaflet and its CSS.
+# Markers are CircleMarkers, so no images. No jQuery: folium needs it only for popups, and the
+# atlas uses tooltips (tests/test_app.py checks no map script calls it); leaving it out saves
+# one more script the map iframe would fetch and run, one after the other, before drawing.
 VENDOR_FILES = {
     "leaflet.js": (xstatic.pkg.leaflet.BASE_DIR, "leaflet.js"),
     "leaflet.css": (xstatic.pkg.leaflet.BASE_DIR, "leaflet.css"),
-    "jquery.min.js": (xstatic.pkg.jquery.BASE_DIR, "jquery.min.js"),
 }
 
 
@@ -81,6 +81,6 @@ def local_assets(base_url_path: str = "") -> tuple[list[tuple[str, str]], list[t
     """
     prefix = "/" + base_url_path.strip("/") if base_url_path.strip("/") else ""
     url = f"{prefix}/app/static/vendor"
-    js = [("leaflet", f"{url}/leaflet.js"), ("jquery", f"{url}/jquery.min.js")]
+    js = [("leaflet", f"{url}/leaflet.js")]
     css = [("leaflet_css", f"{url}/leaflet.css")]
     return js, css

@@ -106,6 +106,8 @@ def test_map_loads_only_local_assets_and_draws_every_layer(default_app):
     links = args["js_links"] + args["css_links"]
     assert links and all(link.startswith("/app/static/vendor/") for link in links), links
     assert not re.search(r"https?://", args["script"] + args["html"] + args["header"])
+    # No jQuery is served (dashboard/offline.py): a popup or anything else calling it would break the map.
+    assert not re.search(r"(?<![\w$])(?:\$|jQuery)\s*[.(]", args["script"] + args["html"]), "the map calls jQuery"
     for link in links:
         assert (offline.STATIC_DIR / link.removeprefix("/app/static/")).is_file()
     names = re.findall(r'"([^"]+)" : feature_group_\w+', args["script"])
@@ -232,8 +234,7 @@ def test_vendor_assets_are_the_xstatic_files():
 
 def test_local_assets_respect_a_base_url_path():
     js, css = offline.local_assets("atlas/")
-    assert [u for _, u in js + css] == ["/atlas/app/static/vendor/leaflet.js", "/atlas/app/static/vendor/jquery.min.js",
-                                       "/atlas/app/static/vendor/leaflet.css"]
+    assert [u for _, u in js + css] == ["/atlas/app/static/vendor/leaflet.js", "/atlas/app/static/vendor/leaflet.css"]
 
 
 def test_folium_defaults_are_left_untouched():
