@@ -25,6 +25,7 @@ import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from geodata.errors import DataError
 from geodata.names import normalize_name, stop_names
@@ -152,6 +153,29 @@ class Gazetteer:
     def name_keys(self) -> list[str]:
         """Every normalised name the gazetteer knows (sorted), stop names included."""
         return list(self._index)
+
+    def postings(self) -> Iterator[tuple[str, list[tuple[int, int]]]]:
+        """Every normalised name with its candidates as ``(row, name rank)``, best first.
+
+        In bulk what :meth:`scored_candidates` gives name by name (default prior; stop names
+        left out), with gazetteer rows (``places[row]``) instead of places, so a caller that
+        indexes every name (the geoparser's name index) builds no Place and normalises no key.
+        The name rank is 3 for a curated name, 2 for the place's own name, 1 for an alternate.
+        Keys are as stored: ``scored_candidates(key)`` normalises ``key`` first, which changes
+        a handful of stored keys ("ħamburg" -> "hamburg").
+        """
+        cols, stops = self._cols, stop_names()
+        kinds, countries, pops, ids = cols["kind"], cols["country"], cols["population"], self._ids
+        for key, codes in self._index.items():
+            if key in stops:
+                continue
+            if isinstance(codes, int):  # most names denote one place
+                yield key, [(codes // 4, codes % 4)]
+                continue
+            # the ranking key of scored_candidates, negated for an ascending sort, place id last
+            ranked = sorted((-(code % 4), -_KIND_RANK.get(kinds[code // 4], 0), -COUNTRY_PRIOR.get(countries[code // 4], 0),
+                             -pops[code // 4], ids[code // 4], code) for code in codes)
+            yield key, [(r[-1] // 4, r[-1] % 4) for r in ranked]
 
     def scored_candidates(self, name: str, *, prior: dict[str, int] | None = None) -> list[tuple[tuple, Place]]:
         """Candidates for ``name`` with their ranking keys, best first (see module docstring).

@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 import pickle
+import re
 import sys
 from array import array
 from pathlib import Path
@@ -42,6 +43,7 @@ FORMAT = 1  # bump when the cached layout or the key selection changes
 KLEN_BITS = 10  # automaton value = name id << KLEN_BITS | key length
 _KLEN_MASK = (1 << KLEN_BITS) - 1
 _EDGE = 65536  # bytes hashed at each end of the gazetteer file
+_PLAIN_KEY = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")  # normalize_name leaves such a key as it is
 
 
 class NameIndex:
@@ -120,18 +122,20 @@ def build_payload() -> dict:
         rows += json.dumps([p.id, p.name, p.kind, p.country, p.lat, p.lon, p.population, p.admin1, p.source,
                             p.precision, list(p.names)], ensure_ascii=False).encode("utf-8")
         row_offsets.append(len(rows))
+    ranked = dict(gz.postings())  # every name's (row, rank) at once: what scored_candidates gives, ~3x faster
     auto = ahocorasick.Automaton(ahocorasick.STORE_INTS)
     codes, offsets = array("q"), array("q", [0, 0])  # name id 0: no places
     for key in gz.name_keys():
         if len(key) < 2 or key[0].isdigit() or len(key) > _KLEN_MASK or (key in stops and key not in demonyms):
             continue  # never read as a place (the geoparser needs a capital or a compass word first)
-        found = gz.scored_candidates(key)
+        # scored_candidates(key) normalises the key again; a few stored keys ("strætburg") change
+        found = ranked.get(key if _PLAIN_KEY.fullmatch(key) else normalize_name(key), [])
         if not found and key not in demonyms:
             continue
         name_id = 0
         if found:
             name_id = len(offsets) - 1
-            codes.extend(row_of[p.id] << 2 | rank[0] for rank, p in found)
+            codes.extend(row << 2 | rank for row, rank in found)
             offsets.append(len(codes))
         auto.add_word(f" {key} ", name_id << KLEN_BITS | len(key))
     for key in demonyms:

@@ -42,14 +42,20 @@ def _end_patterns() -> tuple[re.Pattern, ...]:
 _SENT_ENDS = _end_patterns()
 _LAST_SPACE = re.compile(r"\s(?=\S*\Z)")
 _NON_SPACE = re.compile(r"\S")
+_TRIM = re.compile(r"\s*+(.*\S)?", re.S)  # group 1: the stretch without white space at either end
 
 
-def _cuts(text: str) -> list[int]:
-    """0, every sentence end, ``len(text)``: sorted; consecutive cuts bound a stretch of text."""
+def _cuts(text: str, lo: int = 0, hi: int | None = None) -> list[int]:
+    """``lo``, every sentence end in between, ``hi``: sorted; consecutive cuts bound a stretch.
+
+    ``text[lo:hi]`` must start and end at a sentence boundary; the patterns still see the
+    text before ``lo`` (regex lookbehinds do), so the ends are those of the whole text.
+    """
+    hi = len(text) if hi is None else hi
     ends: set[int] = set()
     for pattern in _SENT_ENDS:  # matches of different patterns share their end ("?\n", ".\n")
-        ends.update([m.end() for m in pattern.finditer(text)])
-    return [0, *sorted(ends), len(text)]
+        ends.update([m.end() for m in pattern.finditer(text, lo, hi)])
+    return [lo, *sorted(ends), hi]
 
 
 def _spans_between(text: str, a: int, b: int) -> list[tuple[int, int]]:
@@ -99,11 +105,13 @@ class Sentences:
     ``sentence_of(start, end)`` is what :func:`sentence_spans` gives for the sentence holding
     ``start``, widened to hold ``end`` too (a name may straddle a cut in an over-long sentence).
     Questions in text order are cheapest: the stretch between two sentence ends that answered
-    the last one is kept.
+    the last one is kept. ``lo``/``hi`` limit the questions to ``text[lo:hi]``, which must
+    start and end at a sentence boundary (one half of a text parsed in two processes).
     """
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, lo: int = 0, hi: int | None = None):
         self._text = text
+        self._range = (lo, len(text) if hi is None else hi)
         self._cuts: list[int] | None = None  # found on the first question: a text with no mention needs none
         self._lo = self._hi = 0  # the stretch text[lo:hi] of the last question, and its sentences
         self._starts: list[int] = []
@@ -120,9 +128,12 @@ class Sentences:
     def _enter(self, pos: int) -> None:
         """Make the stretch holding ``pos`` the current one."""
         if self._cuts is None:
-            self._cuts = _cuts(self._text)
+            self._cuts = _cuts(self._text, *self._range)
         i = bisect_right(self._cuts, pos) - 1
-        self._lo, self._hi = self._cuts[i], self._cuts[i + 1]
-        # only white space here (never so for a name): the whole text is the context, as before
-        self._spans = _spans_between(self._text, self._lo, self._hi) or [(0, len(self._text))]
-        self._starts = [a for a, _ in self._spans]
+        a, b = self._lo, self._hi = self._cuts[i], self._cuts[i + 1]
+        trimmed = _TRIM.match(self._text, a, b)
+        if trimmed.end(1) - trimmed.start(1) <= MAX_SENTENCE and trimmed.end(1) > 0:  # one sentence: the usual case
+            self._spans = [trimmed.span(1)]
+        else:  # several, or only white space (never so where a name is: then the whole text, as before)
+            self._spans = _spans_between(self._text, a, b) or [(0, len(self._text))]
+            self._starts = [a for a, _ in self._spans]

@@ -1,4 +1,4 @@
-"""The geocode contract: one JSON object, border distances in Kazakhstan, one-line errors."""
+"""The geocode contract (one JSON object, border distances in Kazakhstan, one-line errors) and geoparse options."""
 
 import json
 import subprocess
@@ -46,3 +46,37 @@ def test_geocode_errors_are_one_line(args, expect):
     r = run(*args)
     assert r.returncode == 1 and r.stdout == ""
     assert expect in r.stderr and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+
+
+# --- geoparse: the command's options ---------------------------------------------------------
+
+def _geoparse(*args, stdin: str | None = None):
+    return subprocess.run([sys.executable, "-m", "geodata", "geoparse", *args], capture_output=True, cwd=ROOT,
+                          input=None if stdin is None else stdin.encode("utf-8"))
+
+
+def test_geoparse_prints_sentences_unless_told_not_to():
+    text = "Riots in Almaty. Troops reached Nur-Sultan.\n"
+    full, bare = _geoparse("-", stdin=text), _geoparse("-", "--no-sentences", stdin=text)
+    assert full.returncode == bare.returncode == 0, full.stderr + bare.stderr
+    with_text = [json.loads(line) for line in full.stdout.decode().splitlines()]
+    without = [json.loads(line) for line in bare.stdout.decode().splitlines()]
+    assert [r["sentence"] for r in with_text] == ["Riots in Almaty.", "Troops reached Nur-Sultan."]
+    assert [dict(r, sentence=text[r["sentence_start"]:r["sentence_end"]]) for r in without] == with_text
+
+
+def test_geoparse_one_or_two_processes_print_the_same(tmp_path):
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from make_bench_corpus import build
+
+    path = tmp_path / "long.txt"
+    path.write_text(build(1_200_000), encoding="utf-8")  # over the 1 MB the split needs
+    one, two = _geoparse(str(path), "--jobs", "1"), _geoparse(str(path), "--jobs", "2")
+    assert one.returncode == two.returncode == 0, one.stderr + two.stderr
+    assert one.stdout == two.stdout and one.stdout.count(b"\n") > 10_000
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1"])
+def test_geoparse_bad_jobs_is_a_one_line_error(jobs):
+    r = _geoparse("-", "--jobs", jobs, stdin="Almaty")
+    assert r.returncode == 1 and r.stdout == b"" and b"--jobs" in r.stderr and r.stderr.count(b"\n") == 1
