@@ -122,8 +122,9 @@ def _child(text: str, cut: int, sentences: bool, to_parent: int, from_parent: in
         with os.fdopen(to_parent, "wb") as out, os.fdopen(from_parent, "rb") as inp:
             hits, own = _part(text, cut, len(text), None)
             _send(out, own)
-            for chunk in render(text, _resolved(text, cut, len(text), hits, own, _receive(inp)), sentences):
-                out.write(chunk.encode("utf-8"))
+            # all lines first, then one write: the pipe would block the child until the parent reads
+            lines = "".join(render(text, _resolved(text, cut, len(text), hits, own, _receive(inp)), sentences))
+            out.write(lines.encode("utf-8"))
         status = 0
     except BaseException as exc:  # the parent reports the failure; this process must not go on
         print(f"error: geoparse second process: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
