@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import os
 import sys
 
 from geodata.errors import DataError, InputError
@@ -78,15 +77,12 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
     """Print the place mentions of a text file (or stdin) as JSON Lines, one mention per line."""
     from geodata.geoparse import read_text_input, write_json_lines
 
-    if args.jobs is not None and args.jobs < 1:
-        raise InputError(f"geoparse: --jobs must be 1 or more, got {args.jobs}")
-    jobs = args.jobs if args.jobs is not None else min(2, os.cpu_count() or 1)
     text = read_text_input(args.path, max_bytes=args.max_bytes)
     # A short-lived process whose parse makes no reference cycles: the cyclic collector would
     # only walk the ~100,000 tuples of a long text again and again.
     gc.disable()
     try:
-        write_json_lines(text, sys.stdout, sentences=not args.no_sentences, jobs=jobs)
+        write_json_lines(text, sys.stdout, sentences=not args.no_sentences)
     finally:
         gc.enable()
     return 0
@@ -115,9 +111,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-bytes", type=int, default=10_000_000, help="refuse larger input (default 10 MB)")
     p.add_argument("--no-sentences", action="store_true",
                    help="leave each mention's sentence text out (sentence_start/sentence_end stay)")
-    p.add_argument("--jobs", type=int, metavar="N",
-                   help="processes for a text of 1 MB or more: 1, or 2 to split it at a blank line near the middle "
-                        "(same output; default 2 on a machine with two or more cores)")
     p.set_defaults(func=cmd_geoparse)
 
     p = sub.add_parser("claims", help="print the checks of the seeds' geographic claims as a JSON array")

@@ -45,17 +45,12 @@ _NON_SPACE = re.compile(r"\S")
 _TRIM = re.compile(r"\s*+(.*\S)?", re.S)  # group 1: the stretch without white space at either end
 
 
-def _cuts(text: str, lo: int = 0, hi: int | None = None) -> list[int]:
-    """``lo``, every sentence end in between, ``hi``: sorted; consecutive cuts bound a stretch.
-
-    ``text[lo:hi]`` must start and end at a sentence boundary; the patterns still see the
-    text before ``lo`` (regex lookbehinds do), so the ends are those of the whole text.
-    """
-    hi = len(text) if hi is None else hi
+def _cuts(text: str) -> list[int]:
+    """0, every sentence end, ``len(text)``: sorted; consecutive cuts bound a stretch of text."""
     ends: set[int] = set()
     for pattern in _SENT_ENDS:  # matches of different patterns share their end ("?\n", ".\n")
-        ends.update([m.end() for m in pattern.finditer(text, lo, hi)])
-    return [lo, *sorted(ends), hi]
+        ends.update([m.end() for m in pattern.finditer(text)])
+    return [0, *sorted(ends), len(text)]
 
 
 def _spans_between(text: str, a: int, b: int) -> list[tuple[int, int]]:
@@ -105,13 +100,11 @@ class Sentences:
     ``sentence_of(start, end)`` is what :func:`sentence_spans` gives for the sentence holding
     ``start``, widened to hold ``end`` too (a name may straddle a cut in an over-long sentence).
     Questions in text order are cheapest: the stretch between two sentence ends that answered
-    the last one is kept. ``lo``/``hi`` limit the questions to ``text[lo:hi]``, which must
-    start and end at a sentence boundary (one half of a text parsed in two processes).
+    the last one is kept.
     """
 
-    def __init__(self, text: str, lo: int = 0, hi: int | None = None):
+    def __init__(self, text: str):
         self._text = text
-        self._range = (lo, len(text) if hi is None else hi)
         self._cuts: list[int] | None = None  # found on the first question: a text with no mention needs none
         self._lo = self._hi = 0  # the stretch text[lo:hi] of the last question, and its sentences
         self._starts: list[int] = []
@@ -128,7 +121,7 @@ class Sentences:
     def _enter(self, pos: int) -> None:
         """Make the stretch holding ``pos`` the current one."""
         if self._cuts is None:
-            self._cuts = _cuts(self._text, *self._range)
+            self._cuts = _cuts(self._text)
         i = bisect_right(self._cuts, pos) - 1
         a, b = self._lo, self._hi = self._cuts[i], self._cuts[i + 1]
         trimmed = _TRIM.match(self._text, a, b)

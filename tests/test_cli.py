@@ -63,20 +63,3 @@ def test_geoparse_prints_sentences_unless_told_not_to():
     without = [json.loads(line) for line in bare.stdout.decode().splitlines()]
     assert [r["sentence"] for r in with_text] == ["Riots in Almaty.", "Troops reached Nur-Sultan."]
     assert [dict(r, sentence=text[r["sentence_start"]:r["sentence_end"]]) for r in without] == with_text
-
-
-def test_geoparse_one_or_two_processes_print_the_same(tmp_path):
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from make_bench_corpus import build
-
-    path = tmp_path / "long.txt"
-    path.write_text(build(1_200_000), encoding="utf-8")  # over the 1 MB the split needs
-    one, two = _geoparse(str(path), "--jobs", "1"), _geoparse(str(path), "--jobs", "2")
-    assert one.returncode == two.returncode == 0, one.stderr + two.stderr
-    assert one.stdout == two.stdout and one.stdout.count(b"\n") > 10_000
-
-
-@pytest.mark.parametrize("jobs", ["0", "-1"])
-def test_geoparse_bad_jobs_is_a_one_line_error(jobs):
-    r = _geoparse("-", "--jobs", jobs, stdin="Almaty")
-    assert r.returncode == 1 and r.stdout == b"" and b"--jobs" in r.stderr and r.stderr.count(b"\n") == 1

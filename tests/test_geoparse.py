@@ -162,17 +162,27 @@ def test_sentence_spans(text, expected):
     assert [text[a:b] for a, b in sentence_spans(text)] == expected
 
 
-def _dumped(text: str) -> str:
-    return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in parse_to_records(text))
+def _dumped(text: str, **kw) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in parse_to_records(text, **kw))
 
 
-def test_write_json_lines_is_json_dumps_byte_for_byte():
+@pytest.mark.parametrize("sentences", [True, False])
+def test_write_json_lines_is_json_dumps_byte_for_byte(sentences):
     docs, _ = _all_gold()
     texts = list(docs.values()) + ["Riots in \"Taraz\"\tand Almaty.\x01\nKazakh \u2028police in Alma-Ata."]
     for text in texts:
-        out = io.StringIO()
-        n = write_json_lines(text, out)
-        assert out.getvalue() == _dumped(text) and n == out.getvalue().count("\n") > 0
+        for context in (None, ["KZ"], ["RU", "FR"]):
+            out = io.StringIO()
+            n = write_json_lines(text, out, context=context, sentences=sentences)
+            assert out.getvalue() == _dumped(text, context=context, sentences=sentences)
+            assert n == out.getvalue().count("\n") > 0
+
+
+def test_records_without_sentences_keep_their_spans():
+    text = "Gunfire in Almaty. Kazakh police returned."
+    with_text, without = parse_to_records(text), parse_to_records(text, sentences=False)
+    assert all("sentence" not in r for r in without)
+    assert [dict(r, sentence=text[r["sentence_start"]:r["sentence_end"]]) for r in without] == with_text
 
 
 @pytest.mark.parametrize(

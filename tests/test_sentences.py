@@ -1,4 +1,4 @@
-"""Sentences: known splits, the lazy per-mention look-up against the full split, and ranges."""
+"""Sentences: known splits, and the lazy per-mention look-up against the full split."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geodata.jsonlines import split_point
 from geodata.sentences import MAX_SENTENCE, Sentences, sentence_spans
 
 
@@ -64,18 +63,3 @@ def test_lazy_look_up_matches_the_full_split(text):
     for start in range(len(text)):  # in order, as the geoparser asks
         if not text[start].isspace():
             assert sentences.sentence_of(start, start + 1) == _reference(text, start, start + 1), start
-
-
-@settings(max_examples=200, deadline=None)
-@given(_TEXT, _TEXT)
-def test_halves_give_the_sentences_of_the_whole(first, second):
-    text = first + "\n\n" + second
-    cut = split_point(text)
-    if cut is None:
-        return
-    whole = Sentences(text)
-    for lo, hi in ((0, cut), (cut, len(text))):
-        part = Sentences(text, lo, hi)
-        for start in range(lo, hi):
-            if not text[start].isspace():
-                assert part.sentence_of(start, start + 1) == whole.sentence_of(start, start + 1)
