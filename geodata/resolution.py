@@ -29,7 +29,8 @@ __all__ = ["MIN_CONFIDENCE", "context_counts", "resolve"]
 MIN_CONFIDENCE = 0.5
 _NEXT_CAP = re.compile(r"(?: +| *& *)([A-Z][\w’'.-]*)")
 _PREV_CAP = re.compile(r"([A-Z][\w’'.-]*)(?: +| *& *)$")
-_OPENING = re.compile(r"[ \"“‘'(\[]*")  # what may stand between a sentence start and its first word
+_OPENERS = " \"“‘'(["
+_OPENING = re.compile(f"[{re.escape(_OPENERS)}]*")  # what may stand between a sentence start and its first word
 # Capitalised only because they open a sentence: never part of a longer name.
 _FUNCTION = frozenset("""a an the in at on of from to by for as and but or nor with without within throughout during
 after before since until near across outside inside into onto over under between among against about like unlike
@@ -88,7 +89,9 @@ def _signals(text: str, start: int, end: int, sent_start: int, weak: bool) -> tu
     The cheap tests in front of each regex give the regex's answer when it cannot match,
     which is nearly always.
     """
-    initial = weak and _OPENING.fullmatch(text, sent_start, start) is not None
+    # _OPENING needs the sentence to begin with the name or with one of its characters
+    initial = weak and (start == sent_start or (text[sent_start] in _OPENERS and
+                                                _OPENING.fullmatch(text, sent_start, start) is not None))
     phrase = False
     c = text[end:end + 1]
     if c == " " or c == "&":  # _NEXT_CAP: spaces or "&", then a capital
