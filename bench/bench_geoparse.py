@@ -8,13 +8,23 @@ interpreter start-up, imports and data loading. Accuracy: precision/recall/F1 of
 annotated seeds (``tests/data/seed_toponyms.tsv``, demonyms excluded); geotext gives names
 only, so its spans are recovered with its own candidate regex and index.
 
-Before/after (5.0 MB corpus, same machine, medians, wall clock; the machine is shared and noisy):
-before: ``python3 -m geodata geoparse`` 2.75-3.25 s (258 MB peak) vs geotext 0.50-0.56 s; after,
-warm cache: 0.93 s (147 MB) vs geotext 0.27 s in one quiet run, 1.47 s vs 0.36-0.51 s in a busy
-one. Output byte-identical. Where the warm 0.93 s goes (in-process phases): interpreter and
-site 0.09, imports 0.03, index load 0.08 (unpickling the 200,000-name automaton), read 0.02,
-fold 0.03, automaton scan and match filtering 0.15, sentence split 0.06, per-mention
-resolution (context, scoring, penalties) ~0.35, JSON Lines formatting and writing ~0.15.
+Rows: the CLI with its defaults (every record carries its sentence text), the same with
+``--no-sentences`` (records keep ``sentence_start``/``sentence_end``), and cold. Ours and geotext
+run alternately, one run each per round, so machine noise hits both; output goes to /dev/null.
+
+Before/after the geoparser split (fd4cd9e -> this), same quiet machine, interleaved, 9 runs,
+medians, wall clock, output byte-identical: warm 0.78 s -> 0.62-0.64 s against geotext
+0.23-0.24 s (ratio 0.30 -> 0.37); ``--no-sentences`` 0.61 s; cold 3.6 s -> 2.4 s (the index
+built from ``Gazetteer.postings()``). In-process phases, best of 3 (first-touch page faults
+left out, which a real run pays: ~46,000 of them, 28,000 in the index load): index load 0.05
+(unpickling a 1.06-million-node automaton; the same before), read 0.005, recognition +
+sentences + resolution 0.43 -> 0.34 (now: fold 0.025, automaton scan ~0.08, match filtering
+and per-name candidates ~0.09, context 0.007, sentences and resolution 0.14), JSON Lines 0.09
+-> 0.06. Tried and dropped, with numbers: two processes split at a blank line (same bytes;
+0.53 s vs 0.63 s wall in the best run, for 0.1-0.35 s more CPU, through fork, pipes and a
+reader thread), ahocorasick-rs (its
+automaton cannot be pickled: 0.3-0.65 s to build per run, scan no faster), cyac (build did
+not finish in 10 minutes).
 """
 
 from __future__ import annotations
