@@ -111,14 +111,13 @@ def _surface_ok(text: str, start: int, end: int) -> bool:
     return True
 
 
-def _matches(text: str, index: NameIndex, lo: int, hi: int) -> list[tuple[int, int]]:
-    """Every name-like key match in ``text[lo:hi]`` as ``(start, -length)``, sorted."""
-    folded = f" {fold(text[lo:hi])} "
+def _matches(text: str, index: NameIndex) -> list[tuple[int, int]]:
+    """Every name-like key match in ``text`` as ``(start, -length)``, sorted."""
+    folded = f" {fold(text)} "
     found = []
-    shift = lo - 1  # folded has one leading space; each key has its own
     for end_idx, value in index.automaton.iter(folded):
         klen = value & _KLEN_MASK
-        start = end_idx - klen + shift
+        start = end_idx - klen - 1  # folded has one leading space; the key has its own
         if text[start].isupper():
             if klen > 3 or _surface_ok(text, start, start + klen):
                 found.append((start, -klen))
@@ -156,18 +155,15 @@ def _own(cands: list) -> tuple:
     return ()
 
 
-def recognise(text: str, index: NameIndex, lo: int = 0, hi: int | None = None) -> list[tuple]:
-    """The names in ``text[lo:hi]``: leftmost-longest, word-bounded, name-like, non-overlapping.
+def recognise(text: str, index: NameIndex) -> list[tuple]:
+    """The names in ``text``: leftmost-longest, word-bounded, name-like, non-overlapping.
 
     Parameters
     ----------
     text : str
-        The whole text (what follows a name may lie beyond ``hi``).
+        Any text.
     index : NameIndex
-        The name index.
-    lo, hi : int
-        The stretch to scan; no name may straddle ``lo`` or ``hi`` (a caller that splits a
-        text cuts where two non-word characters meet).
+        The name index (:func:`geodata.nameindex.default_index`).
 
     Returns
     -------
@@ -176,14 +172,13 @@ def recognise(text: str, index: NameIndex, lo: int = 0, hi: int | None = None) -
         country (a str) or the :class:`Name` shared by every hit of that name and tail.
         Plain tuples, because a long text has tens of thousands of hits.
     """
-    hi = len(text) if hi is None else hi
     stops, dem = stop_names(), index.demonyms
     kinds: dict[str, str | None] = {}  # surface -> ISO2 of a demonym, "" for a name, None for a stop name
     names: dict[tuple, Name] = {}
     region_first = _REGION_FIRST
     hits: list[tuple] = []
     last_end = 0
-    for start, neg in _matches(text, index, lo, hi):
+    for start, neg in _matches(text, index):
         if start < last_end:
             continue
         end = start - neg

@@ -10,7 +10,7 @@ Mentions below :data:`MIN_CONFIDENCE` are dropped; the alternatives stay on each
 
 The context is counted once per document, so a name's candidate scores depend only on the
 name, its tail and the context it adds itself; they are computed once per distinct
-combination. A mention's own evidence is four yes/no signals, so its confidence is one
+combination. A mention's own evidence is three yes/no signals, so its confidence is one
 look-up in a table keyed by the name's scores and those signals.
 """
 
@@ -21,6 +21,7 @@ import re
 from typing import Iterable
 
 from geodata.gazetteer import Place
+from geodata.nameindex import NameIndex
 from geodata.names import normalize_name, stop_names
 from geodata.sentences import Sentences
 
@@ -123,7 +124,7 @@ def _penalty(strong: bool, initial: bool, phrase: bool, caps: bool) -> float:
     return p
 
 
-def resolve(text: str, hits: list[tuple], ctx: dict, sentences: Sentences, index) -> list[tuple]:
+def resolve(text: str, hits: list[tuple], ctx: dict, sentences: Sentences, index: NameIndex) -> list[tuple]:
     """The mentions among ``hits`` as tuples ``(start, end, sentence_start, sentence_end, place,
     confidence, alternatives, kind)``; equal alternatives are one shared tuple.
 
@@ -134,11 +135,17 @@ def resolve(text: str, hits: list[tuple], ctx: dict, sentences: Sentences, index
     hits : list of tuple
         From :func:`geodata.recognition.recognise`, in text order.
     ctx : dict
-        :func:`context_counts` of the whole document (all its hits, not only these).
+        :func:`context_counts` of the same hits.
     sentences : Sentences
         The text's sentences.
     index : NameIndex
         For the countries of demonyms.
+
+    Returns
+    -------
+    list of tuple
+        In text order; names without candidates and mentions below :data:`MIN_CONFIDENCE`
+        are left out.
     """
     total = sum(v for k, v in ctx.items() if isinstance(k, str))
     scored: dict = {}  # Name or demonym ISO2 -> (best score, place, strong, alternatives)
@@ -166,7 +173,7 @@ def resolve(text: str, hits: list[tuple], ctx: dict, sentences: Sentences, index
     return out
 
 
-def _best(what, ctx: dict, total: int, index) -> tuple:
+def _best(what, ctx: dict, total: int, index: NameIndex) -> tuple:
     """``(best score, place, strong, alternatives)`` of a :class:`~geodata.recognition.Name` in
     this context; for a demonym's ISO2 code its country with ``strong`` None."""
     if what.__class__ is str:
