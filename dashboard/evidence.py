@@ -160,7 +160,7 @@ def feature_panel(ref: str | None, layers: dict[str, gpd.GeoDataFrame], *, citie
                   claim_result: dict | None = None) -> None:
     """Show the selected feature (``layer:id``) with its facts and evidence, or how to select one."""
     if not ref or ":" not in ref:
-        st.info("Click a shape on the map, or a row of the event list below, to read its evidence here.")
+        st.info("Click a shape on the map, or pick an event above, to read its evidence here.")
         return
     layer, fid = ref.split(":", 1)
     if layer == "cities":

@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import folium
 import geopandas as gpd
+import pandas as pd
 import pytest
 from shapely.geometry import LineString, Point
 from streamlit.testing.v1 import AppTest
 
-from dashboard import escape, evidence, maps, offline, state
+from dashboard import escape, eventlist, evidence, maps, offline, state
 from geodata.claims import NEIGHBOUR_SETS, candidate_ids, pike_check
 from geodata.layers import build_layers
 
@@ -36,9 +38,37 @@ def run_app(query: dict | None = None, page: str | None = None) -> AppTest:
     return at
 
 
-def event_list(at: AppTest):
-    (table,) = [d.value for d in at.dataframe if "description" in d.value.columns and "place_name" in d.value.columns]
-    return table
+class _Rows(HTMLParser):
+    """Rows of the event list table (dashboard/eventlist.py): its ``data-ref`` and cell texts."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows: list[dict] = []
+        self._cells: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr" and dict(attrs).get("data-ref"):
+            self.rows.append({"ref": dict(attrs)["data-ref"], "selected": dict(attrs).get("class") == "selected"})
+            self._cells = []
+        elif tag == "td" and self._cells is not None:
+            self._cells.append("")
+
+    def handle_data(self, data):
+        if self._cells:
+            self._cells[-1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "tr" and self._cells is not None:
+            self.rows[-1].update(zip(eventlist.COLUMNS, self._cells))
+            self._cells = None
+
+
+def event_list(at: AppTest) -> pd.DataFrame:
+    """The event list under the map, parsed back from its HTML table."""
+    (body,) = [h.proto.body for h in at.html if 'class="event-list"' in h.proto.body]
+    parser = _Rows()
+    parser.feed(body)
+    return pd.DataFrame(parser.rows)
 
 
 def map_args(at: AppTest) -> dict:
@@ -95,6 +125,43 @@ def test_text_panel_shows_the_selected_events_quote_highlighted():
     bodies = "".join(h.proto.body for h in at.html)
     assert f'<mark class="quote">{escape.html_text(AIRPORT_QUOTE)}</mark>' in bodies
     assert "Eurasia Notes #13" in bodies
+
+
+def test_picking_an_event_shows_its_quote_and_marks_its_row_in_the_list():
+    at = run_app()
+    assert at.selectbox(key=eventlist.PICK_KEY).value is None
+    assert not event_list(at)["selected"].any()
+    at.selectbox(key=eventlist.PICK_KEY).select(AIRPORT).run()
+    assert not at.exception
+    assert at.session_state["selected"] == AIRPORT and at.query_params["feature"] == AIRPORT
+    bodies = "".join(h.proto.body for h in at.html)
+    assert f'<mark class="quote">{escape.html_text(AIRPORT_QUOTE)}</mark>' in bodies
+    table = event_list(at)
+    assert list(table.loc[table["selected"], "ref"]) == [AIRPORT]
+
+
+def test_the_picker_follows_a_selection_made_on_the_map_or_in_the_url():
+    at = run_app({"feature": AIRPORT})
+    assert at.selectbox(key=eventlist.PICK_KEY).value == AIRPORT
+    at = run_app({"feature": "borders:China"})  # not an event: the picker stays empty
+    assert at.selectbox(key=eventlist.PICK_KEY).value is None
+
+
+def test_event_list_holds_every_filtered_event_by_date():
+    at = run_app({"dates": ["2022-01-05", "2022-01-06"]})
+    table = event_list(at)
+    expected = build_layers(date_from="2022-01-05", date_to="2022-01-06")["events"]
+    assert sorted(table["ref"]) == sorted("events:" + expected["id"])
+    assert list(table["date_start"]) == sorted(table["date_start"])
+    assert len(at.selectbox(key=eventlist.PICK_KEY).options) == len(expected)
+
+
+def test_an_empty_event_list_says_so():
+    at = run_app({"types": ["protest"], "dates": ["2022-01-12", "2022-01-12"]})
+    if len(build_layers(date_from="2022-01-12", date_to="2022-01-12", types=["protest"])["events"]):
+        pytest.skip("the catalogue now has a protest on 12 January; pick another empty filter")
+    assert any("No event matches" in i.value for i in at.info)
+    assert not [h for h in at.html if 'class="event-list"' in h.proto.body]
 
 
 def test_text_panel_without_selection_says_how_to_select(default_app):
@@ -169,6 +236,15 @@ def test_hostile_source_text_stays_text_on_the_map():
     assert "`pwned" not in html and "${document" not in html
     assert "&lt;script&gt;alert(&#x60;pwned &#x24;{document.cookie}&#x60;)&lt;/script&gt;" in html
     assert "[events:hostile]" in html and "[troops:hostile-troop]" in html
+
+
+def test_hostile_source_text_stays_text_in_the_event_list():
+    rows = eventlist.event_rows(_hostile_layers()["events"])
+    html = eventlist.table_html(rows, "events:hostile")
+    assert "<script" not in html and "`pwned" not in html and "${document" not in html
+    assert html.count(escape.html_text(HOSTILE)) == 2  # the place and the description columns
+    assert '<tr data-ref="events:hostile" class="selected">' in html
+    assert eventlist.event_label(rows.iloc[0]) == f"2022-01-05 · riot · {HOSTILE}: {HOSTILE}"  # plain text for the select box
 
 
 def test_hostile_quote_stays_text_in_the_text_panel():

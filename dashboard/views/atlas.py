@@ -1,16 +1,13 @@
-"""The atlas: the map and the text panel side by side, the event list below."""
+"""The atlas: the map and the text panel side by side (an event picker on top of the panel), the event list below."""
 
 from __future__ import annotations
 
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import data, evidence, maps, state
+from dashboard import data, eventlist, evidence, maps, state
 
 MAP_KEY = "atlas"
-LIST_KEY = "event_list"
-LIST_IDS = "_event_list_ids"
-LIST_COLUMNS = ["date_start", "date_end", "type", "place_name", "description", "status", "sources"]
 
 
 def _on_map_click() -> None:
@@ -18,13 +15,6 @@ def _on_map_click() -> None:
     ref = state.parse_ref((st.session_state.get(MAP_KEY) or {}).get("last_object_clicked_tooltip"))
     if ref:
         state.select(ref)
-
-
-def _on_row_select() -> None:
-    rows = st.session_state[LIST_KEY].selection.rows
-    ids = st.session_state.get(LIST_IDS, [])
-    if rows and rows[0] < len(ids):
-        state.select(f"events:{ids[rows[0]]}")
 
 
 view = state.current()
@@ -38,6 +28,7 @@ selected = state.selected()
 fmap = data.atlas_map(view.filters.args(), claim.km, claim.neighbours, claim.cities, st.get_option("server.baseUrlPath") or "")
 
 events = layers["events"]
+rows = eventlist.event_rows(events)
 st.markdown(
     f"**{len(events)} event{'s' if len(events) != 1 else ''}**, {len(layers['troops'])} troop movements, "
     f"{len(layers['places'])} places "
@@ -64,17 +55,12 @@ with left:
     )
 with right:
     with st.container(height=600, border=False, key="text_panel"):
+        eventlist.picker(rows, selected, state.select)
         evidence.feature_panel(selected, layers, cities=cities, claim_result=result)
 
 st.subheader("Event list")
-table = events.reset_index(drop=True).drop(columns="geometry")[["id", *LIST_COLUMNS]].sort_values(["date_start", "date_end", "id"])
-st.session_state[LIST_IDS] = list(table["id"])
-st.dataframe(
-    table.drop(columns="id"),
-    key=LIST_KEY,
-    on_select=_on_row_select,
-    selection_mode="single-row",
-    hide_index=True,
-    width="stretch",
-    height=min(320, 35 * (len(table) + 1) + 3),  # no empty rows under a short list
-)
+if rows.empty:
+    st.info("No event matches these filters.")
+else:
+    with st.container(height=360 if len(rows) > 8 else "content", border=False, key="event_list"):
+        st.html(eventlist.table_html(rows, selected))

@@ -18,6 +18,11 @@ ALL_EVENTS = len(build_layers()["events"])
 LATE = {"dates": ["2022-01-10", "2022-01-12"]}
 
 
+def listed(page) -> list[str]:
+    """The ``events:<id>`` references of the rows in the event list under the map."""
+    return page.locator("table.event-list tbody tr").evaluate_all("rows => rows.map(r => r.dataset.ref)")
+
+
 def summary_count(page) -> int:
     """The event count the page states above the map."""
     text = page.get_by_text(re.compile(r"^\d+ events")).first.inner_text()
@@ -61,12 +66,29 @@ def test_clicking_an_event_shows_its_quote_in_the_text_panel(app, page):
     app.screenshot("map_clicked_event")
 
 
+def test_picking_an_event_in_the_text_panel_shows_its_quote_and_marks_it_in_the_list(app, page):
+    app.open()
+    airport = "events:almaty-airport-seized"
+    quotes = {e["quote"] for e in build_layers()["events"].set_index("id").loc["almaty-airport-seized", "evidence"]}
+    picker = page.locator('.st-key-text_panel [data-testid="stSelectbox"]')
+    picker.click()
+    page.keyboard.type("airport")  # the option list is virtualised and searchable
+    page.get_by_role("option").filter(has_text="Almaty").first.click()
+    page.locator("mark.quote").first.wait_for(timeout=30_000)
+    app.wait_idle()
+    assert set(page.locator("mark.quote").all_inner_texts()) <= quotes
+    assert f"feature={airport.replace(':', '%3A')}" in page.url or f"feature={airport}" in page.url
+    assert page.locator("table.event-list tr.selected").evaluate_all("rows => rows.map(r => r.dataset.ref)") == [airport]
+    app.screenshot("map_picked_event")
+
+
 def test_date_filter_from_the_url_changes_map_and_list(app, page):
     app.open("dates=2022-01-10&dates=2022-01-12")
     late = build_layers(date_from="2022-01-10", date_to="2022-01-12")["events"]
     assert 0 < len(late) < ALL_EVENTS
     assert app.drawn("atlas-event") == len(late)
     assert summary_count(page) == len(late)
+    assert sorted(listed(page)) == sorted("events:" + late["id"])
 
 
 def test_source_filter_in_the_sidebar_changes_map_list_and_url_and_the_url_restores_it(app, page):
@@ -81,6 +103,7 @@ def test_source_filter_in_the_sidebar_changes_map_list_and_url_and_the_url_resto
     assert 0 < len(hahn) < ALL_EVENTS
     page.wait_for_function(f"() => document.body.innerText.includes('{len(hahn)} events')")
     assert app.drawn("atlas-event") == len(hahn)
+    assert sorted(listed(page)) == sorted("events:" + hahn["id"])
     assert parse_qs(urlparse(page.url).query)["sources"] == ["hahn-corr"]
     app.screenshot("map_filtered_hahn")
     # The shared URL, opened in a fresh browser context, restores the same view.
