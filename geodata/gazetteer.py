@@ -164,18 +164,23 @@ class Gazetteer:
         Keys are as stored: ``scored_candidates(key)`` normalises ``key`` first, which changes
         a handful of stored keys ("ħamburg" -> "hamburg").
         """
-        cols, stops = self._cols, stop_names()
-        kinds, countries, pops, ids = cols["kind"], cols["country"], cols["population"], self._ids
+        stops = stop_names()
         for key, codes in self._index.items():
             if key in stops:
                 continue
             if isinstance(codes, int):  # most names denote one place
                 yield key, [(codes // 4, codes % 4)]
                 continue
-            # the ranking key of scored_candidates, negated for an ascending sort, place id last
-            ranked = sorted((-(code % 4), -_KIND_RANK.get(kinds[code // 4], 0), -COUNTRY_PRIOR.get(countries[code // 4], 0),
-                             -pops[code // 4], ids[code // 4], code) for code in codes)
-            yield key, [(r[-1] // 4, r[-1] % 4) for r in ranked]
+            yield key, [(code // 4, code % 4) for code in self._ranked(codes, COUNTRY_PRIOR)]
+
+    def _rank(self, code: int, prior: dict[str, int]) -> tuple[int, int, int, int]:
+        """A posting's ranking key, higher first: name rank, kind, country prior, population."""
+        row, cols = code // 4, self._cols
+        return (code % 4, _KIND_RANK.get(cols["kind"][row], 0), prior.get(cols["country"][row], 0), cols["population"][row])
+
+    def _ranked(self, codes: list[int], prior: dict[str, int]) -> list[int]:
+        """Postings best first by :meth:`_rank`, ties broken by place id (so the order is stable)."""
+        return sorted(codes, key=lambda code: (tuple(-x for x in self._rank(code, prior)), self._ids[code // 4]))
 
     def scored_candidates(self, name: str, *, prior: dict[str, int] | None = None) -> list[tuple[tuple, Place]]:
         """Candidates for ``name`` with their ranking keys, best first (see module docstring).
@@ -191,13 +196,7 @@ class Gazetteer:
         if isinstance(postings, int):
             postings = [postings]
         prior = COUNTRY_PRIOR if prior is None else prior
-        scored = []
-        for code in postings:
-            place = self._place(code // 4)
-            rank = (code % 4, _KIND_RANK.get(place.kind, 0), prior.get(place.country, 0), place.population)
-            scored.append((rank, place))
-        scored.sort(key=lambda sp: (tuple(-x for x in sp[0]), sp[1].id))
-        return scored
+        return [(self._rank(code, prior), self._place(code // 4)) for code in self._ranked(postings, prior)]
 
     def candidates(self, name: str) -> list[Place]:
         """All places this name may denote, best first (empty for unknown or stop names)."""
