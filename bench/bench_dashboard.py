@@ -40,7 +40,7 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dashboard.launch import start_server, stop_server  # noqa: E402
+from tests.e2e.server import start_server, stop_server  # noqa: E402
 
 try:  # run as bench/run.py (bench/ on sys.path) or as the package bench.*
     from harness import Result, Timing

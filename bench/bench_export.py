@@ -11,7 +11,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from geodata.layers import LAYER_NAMES, build_layers, to_geojson
+from geodata.layers import LAYER_NAMES, build_layers
+from geodata.writers import to_geojson
 
 try:
     from harness import Result, time_call, time_command

@@ -5,7 +5,7 @@ first; see ``geodata/nameindex.py``) and, in a second row, cold: an empty cache 
 run, so each run parses the gazetteer, builds the automaton and writes the cache. The corpus is written by ``scripts/make_bench_corpus.py``
 (seed paragraphs shuffled with a fixed seed) into ``bench/artifacts/``. Both sides pay their
 interpreter start-up, imports and data loading. Accuracy: precision/recall/F1 of both on the
-annotated seeds (``tests/data/seed_toponyms.tsv``, demonyms excluded); geotext gives names
+annotated seeds (``geodata/data/evaluation/seed_toponyms.tsv``, demonyms excluded); geotext gives names
 only, so its spans are recovered with its own candidate regex and index.
 
 Rows: the CLI with its defaults (every record carries its sentence text), the same with
@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geodata.evaluate import SEED_GOLD, Predicted, geoparse_predictions, load_gold, score, seed_documents  # noqa: E402
+from geodata.geoparse.evaluate import SEED_GOLD, Predicted, geoparse_predictions, load_gold, score, seed_documents  # noqa: E402
 
 try:
     from harness import Result, Timing, time_command
@@ -112,8 +112,8 @@ def _phases(path: Path, repeat: int) -> str:
 
     from geodata import nameindex, recognition, resolution
     from geodata.geoparse import _render
-    from geodata.sentences import Sentences
-    from geodata.textinput import read_text_input
+    from geodata.geoparse.sentences import Sentences
+    from geodata.geoparse.textinput import read_text_input
 
     best: dict[str, float] = {}
 

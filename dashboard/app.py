@@ -17,6 +17,6 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from dashboard import compression  # noqa: E402
+from dashboard.serving import compression  # noqa: E402
 
 app = st.App("main.py", middleware=compression.middleware(st.get_option("server.baseUrlPath") or ""))

@@ -1,31 +1,26 @@
 """The only cached wrappers around ``geodata``: pages and the map read data through here.
 
 Every cached function takes plain, hashable arguments (ISO dates, tuples of ids, names),
-never a GeoDataFrame, so ``st.cache_data`` can key on them. The atlas map is built once per
-view (filters and claim settings) and each run gets its own copy (:func:`atlas_map`).
+never a GeoDataFrame, so ``st.cache_data`` can key on them. Building folium maps from this
+data is :mod:`dashboard.maps`' job.
 """
 
 from __future__ import annotations
 
-import copy
-
-import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 import streamlit as st
 
-from geodata import claims, layers as geolayers, mentions as geomentions
+from geodata import claims, layers, mentions, writers
+from geodata.claims import ClaimCheck, PikeResult
 from geodata.gazetteer import load_gazetteer
 from geodata.sources import load_sources, paragraph_around
-
-from dashboard import maps, offline
 
 __all__ = [
     "LAYER_NAMES",
     "all_layers",
-    "atlas_map",
     "basemap",
     "border_bands",
     "candidate_places",
@@ -34,7 +29,7 @@ __all__ = [
     "evidence_context",
     "event_types",
     "geojson",
-    "layers",
+    "view_layers",
     "mentioned_places",
     "neighbour_sets",
     "candidate_sets",
@@ -53,9 +48,9 @@ NO_OUTLET = "(outlet not named)"
 
 
 @st.cache_data(show_spinner=False)
-def layers(date_from: str, date_to: str, sources: tuple[str, ...] | None, types: tuple[str, ...] | None) -> dict[str, gpd.GeoDataFrame]:
+def view_layers(date_from: str, date_to: str, sources: tuple[str, ...] | None, types: tuple[str, ...] | None) -> dict[str, gpd.GeoDataFrame]:
     """The filtered layers (``geodata.layers.build_layers``), keyed by layer name."""
-    return geolayers.build_layers(
+    return layers.build_layers(
         date_from=date_from,
         date_to=date_to,
         sources=list(sources) if sources is not None else None,
@@ -65,31 +60,31 @@ def layers(date_from: str, date_to: str, sources: tuple[str, ...] | None, types:
 
 def all_layers() -> dict[str, gpd.GeoDataFrame]:
     """The unfiltered layers (to show a selected feature the filters now hide)."""
-    return layers(None, None, None, None)
+    return view_layers(None, None, None, None)
 
 
 @st.cache_data(show_spinner=False)
 def geojson(date_from: str, date_to: str, sources: tuple[str, ...] | None, types: tuple[str, ...] | None, layer: str) -> str:
     """One filtered layer as RFC 7946 GeoJSON text."""
-    return geolayers.to_geojson(layers(date_from, date_to, sources, types)[layer])
+    return writers.to_geojson(view_layers(date_from, date_to, sources, types)[layer])
 
 
 @st.cache_data(show_spinner=False)
 def zip_bytes(date_from: str, date_to: str, sources: tuple[str, ...] | None, types: tuple[str, ...] | None) -> bytes:
-    """All filtered layers in one zip (``geodata.layers.export_zip``)."""
-    return geolayers.export_zip(layers(date_from, date_to, sources, types), suffix(date_from, date_to, sources, types))
+    """All filtered layers in one zip (``geodata.writers.export_zip``)."""
+    return writers.export_zip(view_layers(date_from, date_to, sources, types), suffix(date_from, date_to, sources, types))
 
 
 def suffix(date_from: str, date_to: str, sources: tuple[str, ...] | None, types: tuple[str, ...] | None) -> str:
     """The file-name suffix that says which filter made a download."""
-    return geolayers.filter_suffix(date_from, date_to, sources, types)
+    return writers.filter_suffix(date_from, date_to, sources, types)
 
 
 @st.cache_data(show_spinner=False)
 def mentioned_places(sources: tuple[str, ...] | None) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Places the chosen seed articles name: (by place names, by demonyms only), one row per place."""
-    m = geomentions.seed_mentions(list(sources) if sources is not None else None)
-    return geomentions.places_mentioned(m), geomentions.places_mentioned(m[m["kind"] == "demonym"], demonyms=True)
+    m = mentions.seed_mentions(list(sources) if sources is not None else None)
+    return mentions.places_mentioned(m), mentions.places_mentioned(m[m["kind"] == "demonym"], demonyms=True)
 
 
 @st.cache_data(show_spinner=False)
@@ -98,7 +93,7 @@ def basemap() -> gpd.GeoDataFrame:
 
     Simplified to about 3 km and rounded to 3 decimals: a backdrop, never measured on.
     """
-    outlines = geolayers.basemap()[["name", "iso_a2", "geometry"]].copy()
+    outlines = layers.basemap()[["name", "iso_a2", "geometry"]].copy()
     outlines["geometry"] = shapely.transform(outlines.geometry.simplify(0.03).values, lambda xy: np.round(xy, 3))
     return outlines
 
@@ -106,7 +101,7 @@ def basemap() -> gpd.GeoDataFrame:
 @st.cache_data(show_spinner=False)
 def border_bands(km: float, neighbour_set: str) -> gpd.GeoDataFrame:
     """Distance bands (buffer polygons) around the chosen borders."""
-    return geolayers.border_bands(km, claims.NEIGHBOUR_SETS[neighbour_set])
+    return layers.border_bands(km, claims.NEIGHBOUR_SETS[neighbour_set])
 
 
 @st.cache_data(show_spinner=False)
@@ -166,7 +161,7 @@ def evidence_context(document: str, start: int, end: int) -> tuple[str, int, int
 
 
 @st.cache_data(show_spinner=False)
-def pike(km: float, neighbour_set: str, candidate_set: str) -> dict:
+def pike(km: float, neighbour_set: str, candidate_set: str) -> PikeResult:
     """Pike's claim counted for one threshold, neighbour set and candidate set."""
     return claims.pike_check(km, claims.NEIGHBOUR_SETS[neighbour_set], claims.candidate_ids(candidate_set))
 
@@ -190,44 +185,6 @@ def candidate_places(candidate_set: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def claim_checks() -> list[dict]:
+def claim_checks() -> list[ClaimCheck]:
     """Every claim check with its verdict and evidence (``geodata.claims.check_all``)."""
     return claims.check_all()
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _shared_atlas_map(filter_args: tuple, km: float, neighbour_set: str, candidate_set: str, base_url_path: str) -> folium.Map:
-    # Shared between sessions: never handed out, only copied (see atlas_map).
-    date_from, date_to, sources_, types = filter_args
-    mentioned, demonyms = mentioned_places(sources_)
-    result = pike(km, neighbour_set, candidate_set)
-    return maps.build_map(
-        {**layers(date_from, date_to, sources_, types), "mentions": mentioned, "demonyms": demonyms},
-        outlines=basemap(),
-        assets=offline.local_assets(base_url_path),
-        bands=border_bands(km, neighbour_set),
-        cities=candidate_places(candidate_set),
-        claim_result=result,
-        claim_label=f"{km} km of {neighbour_set}",
-        mentions=mentioned,
-        demonyms=demonyms,
-    )
-
-
-def atlas_map(filter_args: tuple, km: float, neighbour_set: str, candidate_set: str, base_url_path: str = "") -> folium.Map:
-    """The atlas map for one view, built once and copied for each run.
-
-    A copy because st_folium renumbers the map's elements in place while it renders
-    (``streamlit_folium._generate_leaflet_string``): a map shared between sessions must
-    never reach it. Copying takes about a quarter of the time of building.
-
-    Parameters
-    ----------
-    filter_args : tuple
-        ``Filters.args()``: ISO dates, article ids (or None), event types (or None).
-    km, neighbour_set, candidate_set
-        The claim settings (threshold, ``geodata.claims.NEIGHBOUR_SETS`` and ``CANDIDATE_SETS`` names).
-    base_url_path : str
-        Streamlit's ``server.baseUrlPath``, for the local Leaflet URLs.
-    """
-    return copy.deepcopy(_shared_atlas_map(filter_args, km, neighbour_set, candidate_set, base_url_path))

@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from dashboard import data, offline, state  # noqa: E402
+from dashboard import data, state  # noqa: E402
+from dashboard.serving import offline  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 CLAIM_PAGE = "claims"

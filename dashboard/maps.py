@@ -11,6 +11,7 @@ function and one more entry in :func:`build_map`'s ``groups``.
 
 from __future__ import annotations
 
+import copy
 import math
 
 import folium
@@ -20,11 +21,16 @@ import pandas as pd
 import shapely
 import shapely.geometry
 from folium.utilities import JsCode
+import streamlit as st
 from shapely.geometry import MultiLineString, Point
 
+from dashboard import data
 from dashboard.escape import html_text
+from dashboard.serving import offline
+from geodata.claims import PikeResult
+from geodata.writers import flat_text
 
-__all__ = ["PRECISION_STYLE", "TYPE_COLOURS", "NEIGHBOUR_COLOURS", "build_map", "build_mentions_map", "highlight",
+__all__ = ["PRECISION_STYLE", "atlas_map", "TYPE_COLOURS", "NEIGHBOUR_COLOURS", "build_map", "build_mentions_map", "highlight",
            "tooltip_html"]
 
 # One colour per event type (geodata.schemas.EVENT_TYPES); violence in reds, the state's
@@ -166,7 +172,7 @@ def _add_troops(group: folium.FeatureGroup, troops: gpd.GeoDataFrame) -> None:
         line = list(geom.coords)
         head = _arrow_head(line)
         shape = MultiLineString([line, head]) if head else geom
-        lines = [f"{row.origin_name} to {row.destination_name}", _dates(row._asdict()), f"size: {row.sizes}"]
+        lines = [f"{row.origin_name} to {row.destination_name}", _dates(row._asdict()), f"size: {flat_text('sizes', row.sizes)}"]
         features.append(_feature(ref, shape, tooltip_html(f"{row.contributor}: {row.description}", lines, ref)))
         styles[ref] = {"color": "#7f0000", "weight": 3, "opacity": 0.8, "className": "atlas-troop"}
     _layer(group, features, styles, points=False)
@@ -218,7 +224,7 @@ def _add_claim_checks(group: folium.FeatureGroup, checks: gpd.GeoDataFrame) -> N
     _layer(group, features, styles, points=True)
 
 
-def _add_claim(group: folium.FeatureGroup, bands: gpd.GeoDataFrame | None, cities: pd.DataFrame | None, result: dict | None) -> None:
+def _add_claim(group: folium.FeatureGroup, bands: gpd.GeoDataFrame | None, cities: pd.DataFrame | None, result: PikeResult | None) -> None:
     if bands is not None and len(bands):
         folium.GeoJson(
             bands[["geometry"]], interactive=False,
@@ -227,7 +233,7 @@ def _add_claim(group: folium.FeatureGroup, bands: gpd.GeoDataFrame | None, citie
         ).add_to(group)
     if cities is None or result is None:
         return
-    close, km = set(result.get("close_ids", [])), result.get("distances_km", {})
+    close, km = set(result.close_ids), result.distances_km
     features, styles = [], {}
     for c in cities.sort_values("id").itertuples(index=False):
         ref = f"cities:{c.id}"
@@ -257,9 +263,9 @@ def _add_mentions(group: folium.FeatureGroup, places: gpd.GeoDataFrame | None, l
         if row.geometry is None or row.geometry.is_empty:
             continue
         ref = f"{layer}:{row.id}"
-        where = f" in {row.sources}" if row.sources else ""
+        where = f" in {flat_text('sources', row.sources)}" if len(row.sources) else ""
         lines = [f"{row.kind}, named {row.mentions} time{'s' if row.mentions != 1 else ''}{where}",
-                 f"as: {row.surfaces}", _cut(row.sentences[0]) if len(row.sentences) else ""]
+                 f"as: {flat_text('surfaces', row.surfaces)}", _cut(row.sentences[0]) if len(row.sentences) else ""]
         features.append(_feature(ref, row.geometry, tooltip_html(str(row.name), lines, ref)))
         styles[ref] = {"radius": min(4 + 2 * math.sqrt(row.mentions), 16), "color": colour, "weight": 1, "fill": True,
                        "fillColor": colour, "fillOpacity": 0.35, "className": f"atlas-{layer[:-1]}"}
@@ -291,7 +297,7 @@ def build_map(
     assets: tuple[list, list],
     bands: gpd.GeoDataFrame | None = None,
     cities: pd.DataFrame | None = None,
-    claim_result: dict | None = None,
+    claim_result: PikeResult | None = None,
     claim_label: str = "",
     mentions: gpd.GeoDataFrame | None = None,
     demonyms: gpd.GeoDataFrame | None = None,
@@ -305,7 +311,7 @@ def build_map(
     outlines : GeoDataFrame
         The basemap (``geodata.layers.basemap``).
     assets : (default_js, default_css)
-        Local Leaflet URLs (``dashboard.offline.local_assets``).
+        Local Leaflet URLs (``dashboard.serving.offline.local_assets``).
     bands, cities, claim_result, claim_label
         The claim layer: distance bands, candidate cities and the ``pike_check`` result.
     mentions, demonyms : GeoDataFrame, optional
@@ -373,3 +379,41 @@ def highlight(ref: str | None, layers: dict[str, gpd.GeoDataFrame], cities: pd.D
         marker=folium.CircleMarker(radius=18), style_function=lambda _f: style,
     ).add_to(group)
     return group
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _shared_atlas_map(filter_args: tuple, km: float, neighbour_set: str, candidate_set: str, base_url_path: str) -> folium.Map:
+    # Shared between sessions: never handed out, only copied (see atlas_map).
+    date_from, date_to, sources_, types = filter_args
+    mentioned, demonyms = data.mentioned_places(sources_)
+    result = data.pike(km, neighbour_set, candidate_set)
+    return build_map(
+        {**data.view_layers(date_from, date_to, sources_, types), "mentions": mentioned, "demonyms": demonyms},
+        outlines=data.basemap(),
+        assets=offline.local_assets(base_url_path),
+        bands=data.border_bands(km, neighbour_set),
+        cities=data.candidate_places(candidate_set),
+        claim_result=result,
+        claim_label=f"{km} km of {neighbour_set}",
+        mentions=mentioned,
+        demonyms=demonyms,
+    )
+
+
+def atlas_map(filter_args: tuple, km: float, neighbour_set: str, candidate_set: str, base_url_path: str = "") -> folium.Map:
+    """The atlas map for one view, built once and copied for each run.
+
+    A copy because st_folium renumbers the map's elements in place while it renders
+    (``streamlit_folium._generate_leaflet_string``): a map shared between sessions must
+    never reach it. Copying takes about a quarter of the time of building.
+
+    Parameters
+    ----------
+    filter_args : tuple
+        ``Filters.args()``: ISO dates, article ids (or None), event types (or None).
+    km, neighbour_set, candidate_set
+        The claim settings (threshold, ``geodata.claims.NEIGHBOUR_SETS`` and ``CANDIDATE_SETS`` names).
+    base_url_path : str
+        Streamlit's ``server.baseUrlPath``, for the local Leaflet URLs.
+    """
+    return copy.deepcopy(_shared_atlas_map(filter_args, km, neighbour_set, candidate_set, base_url_path))

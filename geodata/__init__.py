@@ -1,4 +1,4 @@
-"""Qantar Atlas data core: sources, gazetteer, borders, catalogue, claims, geoparser, layers.
+"""Qantar Atlas data core: places and evidence, claim checks, the geoparser, layers and writers.
 
 Pure Python; never imports streamlit. The public names below are imported lazily (PEP 562),
 so ``python -m geodata geocode`` or ``geoparse`` does not pay for geopandas it never uses.
@@ -16,7 +16,8 @@ _EXPORTS = {
     "filter_events": "catalogue", "load_catalogue": "catalogue",
     "check_all": "claims", "count_curve": "claims", "pike_check": "claims",
     "Place": "gazetteer", "load_gazetteer": "gazetteer", "normalize_name": "gazetteer",
-    "LAYER_NAMES": "layers", "build_layers": "layers", "export": "layers", "to_geojson": "layers",
+    "LAYER_NAMES": "layers", "build_layers": "layers", "export": "writers", "to_geojson": "writers",
+    "ClaimCheck": "claims", "PikeResult": "claims", "Mention": "geoparse", "parse": "geoparse",
     "Evidence": "sources", "load_sources": "sources", "verify_evidence": "sources",
 }
 

@@ -47,6 +47,7 @@ from geodata.errors import DataError, InputError
 
 __all__ = [
     "BORDERS_PATH",
+    "GEOD",
     "NEIGHBOURS",
     "border_distance",
     "border_distances",
@@ -62,7 +63,7 @@ NEIGHBOURS = ("China", "Kyrgyzstan", "Russia", "Turkmenistan", "Uzbekistan")
 STEP_DEG = 0.004  # densification step; <= 0.45 km since a degree is <= 111.7 km
 K = 8  # chord-nearest candidates refined geodesically per point and neighbour
 
-_GEOD = Geod(ellps="WGS84")
+GEOD = Geod(ellps="WGS84")
 _TO_ECEF = Transformer.from_crs("EPSG:4326", "EPSG:4978", always_xy=True)
 
 
@@ -193,7 +194,7 @@ def _distances_km(lons: np.ndarray, lats: np.ndarray, neighbour: str) -> np.ndar
     k = min(K, len(idx.lons))
     _, cand = idx.tree.query(np.column_stack([x, y, z]), k=k)
     cand = cand.reshape(len(lons), k)
-    _, _, metres = _GEOD.inv(
+    _, _, metres = GEOD.inv(
         np.repeat(lons, k), np.repeat(lats, k), idx.lons[cand.ravel()], idx.lats[cand.ravel()]
     )
     return metres.reshape(len(lons), k).min(axis=1) / 1000.0

@@ -56,7 +56,7 @@ def cmd_geocode(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write every layer of the filtered view as RFC 7946 GeoJSON into OUTDIR."""
-    from geodata.layers import export
+    from geodata.writers import export
 
     paths = export(args.outdir, date_from=args.date_from, date_to=args.date_to, sources=args.source or None,
                    types=args.type or None)
@@ -69,7 +69,7 @@ def cmd_claims(args: argparse.Namespace) -> int:
     """Print every claim check as one JSON array."""
     from geodata.claims import check_all
 
-    print(json.dumps(check_all(), ensure_ascii=False, indent=2))
+    print(json.dumps([c.as_dict() for c in check_all()], ensure_ascii=False, indent=2))
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Map layers as GeoDataFrames (EPSG:4326) and their RFC 7946 GeoJSON export.
+"""Map layers as GeoDataFrames (EPSG:4326), built from the catalogue, the gazetteer and the claims.
 
 Layers: ``events``, ``troops``, ``figures``, ``places``, ``borders``, ``claims``. Every
 feature has a stable ``id`` and flat, snake_case properties; facts from the sources carry an
@@ -6,33 +6,36 @@ feature has a stable ``id`` and flat, snake_case properties; facts from the sour
 window, sources, event types) apply to every layer, so the map, the lists and the downloads
 always agree.
 
-GeoJSON output follows RFC 7946: WGS84 lon/lat, no ``crs`` member, coordinates rounded to
-6 decimals (about 0.1 m), polygon exterior rings counter-clockwise, features sorted by id,
-keys sorted: byte-identical across runs.
+Properties that hold several values (``sources``, ``actors``, ``sizes``, ``entries`` ...) are
+lists here; a writer (:mod:`geodata.writers`) flattens them for its format, with the separator
+given by :data:`LIST_SEPARATORS`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
-import io
 import json
-import zipfile
 from pathlib import Path
 from typing import Iterable
 
 import geopandas as gpd
-import numpy as np
-import shapely
 from shapely.geometry import LineString, MultiPoint, Point
 
+from geodata.borders import border_distances, load_borders
+from geodata.catalogue import filter_events, load_catalogue
+from geodata.claims import check_all
+from geodata.dates import overlaps, parse_date
 from geodata.errors import DataError, InputError
+from geodata.gazetteer import load_gazetteer
+from geodata.sources import load_sources
 
-__all__ = ["LAYER_NAMES", "basemap", "border_bands", "build_layers", "export", "export_zip", "filter_suffix", "to_geojson"]
+__all__ = ["CRS", "LAYER_NAMES", "LIST_SEPARATORS", "basemap", "border_bands", "build_layers", "frame"]
 
 LAYER_NAMES = ("events", "troops", "figures", "places", "borders", "claims")
 CRS = "EPSG:4326"
-DECIMALS = 6
+# How writers flatten a list property into one string: "; " where the items hold commas.
+LIST_SEPARATORS = {"actors": "; ", "sizes": "; "}
+DEFAULT_LIST_SEPARATOR = ", "
 BASEMAP_PATH = Path(__file__).resolve().parent / "data" / "basemap.geojson"
 
 
@@ -40,7 +43,7 @@ def _ev(evidence) -> list[dict]:
     return [e.as_dict() for e in sorted(evidence, key=lambda e: (e.document, e.start, e.source_id))]
 
 
-def _gdf(rows: list[dict], geoms: list, columns: list[str]) -> gpd.GeoDataFrame:
+def frame(rows: list[dict], geoms: list, columns: list[str]) -> gpd.GeoDataFrame:
     """A GeoDataFrame indexed by feature id, sorted; empty layers keep their columns."""
     gdf = gpd.GeoDataFrame(rows, columns=columns, geometry=geoms, crs=CRS) if rows else gpd.GeoDataFrame(
         {c: [] for c in columns}, geometry=[], crs=CRS
@@ -49,23 +52,8 @@ def _gdf(rows: list[dict], geoms: list, columns: list[str]) -> gpd.GeoDataFrame:
     return gdf.sort_index()
 
 
-def _overlaps(start: dt.date, end: dt.date, lo: dt.date | None, hi: dt.date | None) -> bool:
-    return (lo is None or end >= lo) and (hi is None or start <= hi)
-
-
 def _cites(evidence, sources: set[str] | None) -> bool:
     return sources is None or any(e.source_id in sources for e in evidence)
-
-
-def _date(value, name: str) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise InputError(f"{name}: {value!r} is not a date; give YYYY-MM-DD, e.g. 2022-01-05") from None
 
 
 def _size_text(figure) -> str:
@@ -76,8 +64,6 @@ def _size_text(figure) -> str:
 
 
 def _events(cat, gz, lo, hi, sources, types) -> gpd.GeoDataFrame:
-    from geodata.catalogue import filter_events
-
     rows, geoms = [], []
     for e in filter_events(cat.events, lo, hi, sources, types):
         p = gz.get(e.place)
@@ -85,11 +71,11 @@ def _events(cat, gz, lo, hi, sources, types) -> gpd.GeoDataFrame:
             "id": e.id, "date_start": e.date_start.isoformat(), "date_end": e.date_end.isoformat(),
             "date_precision": e.date_precision, "date_note": e.date_note, "type": e.type, "status": e.status,
             "place_id": p.id, "place_name": p.name, "geo_precision": e.geo_precision, "description": e.description,
-            "actors": "; ".join(e.actors), "claimant": e.claimant, "sources": ", ".join(e.source_ids),
+            "actors": list(e.actors), "claimant": e.claimant, "sources": list(e.source_ids),
             "evidence": _ev(e.evidence),
         })
         geoms.append(Point(p.lon, p.lat))
-    return _gdf(rows, geoms, ["id", "date_start", "date_end", "date_precision", "date_note", "type", "status", "place_id",
+    return frame(rows, geoms, ["id", "date_start", "date_end", "date_precision", "date_note", "type", "status", "place_id",
                               "place_name", "geo_precision", "description", "actors", "claimant", "sources", "evidence"])
 
 
@@ -97,7 +83,7 @@ def _troops(cat, gz, lo, hi, sources) -> gpd.GeoDataFrame:
     figures = {f.id: f for f in cat.figures}
     rows, geoms = [], []
     for t in cat.troops:
-        if not (_overlaps(t.date_start, t.date_end, lo, hi) and _cites(t.evidence, sources)):
+        if not (overlaps(t.date_start, t.date_end, lo, hi) and _cites(t.evidence, sources)):
             continue
         a, b = gz.get(t.origin), gz.get(t.destination)
         rows.append({
@@ -106,12 +92,12 @@ def _troops(cat, gz, lo, hi, sources) -> gpd.GeoDataFrame:
             "destination_name": b.name, "destination_precision": t.destination_precision,
             "destination_note": t.destination_note, "date_start": t.date_start.isoformat(),
             "date_end": t.date_end.isoformat(), "date_precision": t.date_precision, "date_note": t.date_note,
-            "sizes": "; ".join(_size_text(figures[s]) for s in t.sizes) or "no size given",
-            "size_figure_ids": ", ".join(t.sizes), "description": t.description,
-            "sources": ", ".join(sorted({e.source_id for e in t.evidence})), "evidence": _ev(t.evidence),
+            "sizes": [_size_text(figures[s]) for s in t.sizes] or ["no size given"],
+            "size_figure_ids": list(t.sizes), "description": t.description,
+            "sources": sorted({e.source_id for e in t.evidence}), "evidence": _ev(t.evidence),
         })
         geoms.append(LineString([(a.lon, a.lat), (b.lon, b.lat)]))
-    return _gdf(rows, geoms, ["id", "contributor", "origin_id", "origin_name", "origin_precision", "origin_note",
+    return frame(rows, geoms, ["id", "contributor", "origin_id", "origin_name", "origin_precision", "origin_note",
                               "destination_id", "destination_name", "destination_precision", "destination_note",
                               "date_start", "date_end", "date_precision", "date_note", "sizes", "size_figure_ids",
                               "description", "sources", "evidence"])
@@ -120,24 +106,22 @@ def _troops(cat, gz, lo, hi, sources) -> gpd.GeoDataFrame:
 def _figures(cat, gz, lo, hi, sources) -> gpd.GeoDataFrame:
     rows, geoms = [], []
     for f in cat.figures:
-        if not (_overlaps(f.as_of, f.as_of, lo, hi) and _cites(f.evidence, sources)):
+        if not (overlaps(f.as_of, f.as_of, lo, hi) and _cites(f.evidence, sources)):
             continue
         p = gz.get(f.place)
         rows.append({
             "id": f.id, "metric": f.metric, "value": f.value, "qualifier": f.qualifier, "as_of": f.as_of.isoformat(),
             "as_of_precision": f.as_of_precision, "as_of_note": f.as_of_note, "place_id": p.id, "place_name": p.name,
             "geo_precision": f.geo_precision, "claimant": f.claimant, "event_id": f.event, "note": f.note,
-            "sources": ", ".join(sorted({e.source_id for e in f.evidence})), "evidence": _ev(f.evidence),
+            "sources": sorted({e.source_id for e in f.evidence}), "evidence": _ev(f.evidence),
         })
         geoms.append(Point(p.lon, p.lat))
-    return _gdf(rows, geoms, ["id", "metric", "value", "qualifier", "as_of", "as_of_precision", "as_of_note", "place_id",
+    return frame(rows, geoms, ["id", "metric", "value", "qualifier", "as_of", "as_of_precision", "as_of_note", "place_id",
                               "place_name", "geo_precision", "claimant", "event_id", "note", "sources", "evidence"])
 
 
 def _places(gz, layers: dict[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     """Every place the filtered events, troops and figures use, with the evidence that puts something there."""
-    from geodata.borders import border_distances
-
     uses: dict[str, list[tuple[str, list]]] = {}
     for name, cols in (("events", ["place_id"]), ("figures", ["place_id"]), ("troops", ["origin_id", "destination_id"])):
         for _, row in layers[name].iterrows():
@@ -151,41 +135,37 @@ def _places(gz, layers: dict[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
         in_kz = p.country == "KZ"
         rows.append({
             "id": p.id, "name": p.name, "kind": p.kind, "country": p.country, "precision": p.precision,
-            "source": p.source, "entries": ", ".join(sorted({eid for eid, _ in uses[p.id]})),
+            "source": p.source, "entries": sorted({eid for eid, _ in uses[p.id]}),
             "border_nearest": str(dist.iloc[i]["nearest"]) if in_kz else None,
             "border_km": float(dist.iloc[i]["km"]) if in_kz else None,
             "evidence": sorted(evidence.values(), key=lambda e: (e["document"], e["start"], e["source_id"])),
         })
         geoms.append(Point(p.lon, p.lat))
-    return _gdf(rows, geoms, ["id", "name", "kind", "country", "precision", "source", "entries", "border_nearest",
+    return frame(rows, geoms, ["id", "name", "kind", "country", "precision", "source", "entries", "border_nearest",
                               "border_km", "evidence"])
 
 
 @functools.cache
 def _borders_layer() -> gpd.GeoDataFrame:
-    from geodata.borders import load_borders
-
     b = load_borders()
     b["id"] = "border:" + b["iso_a2"].astype(str)
     b["length_km"] = b["length_km"].round(1)
     b = b[["id", "neighbour", "iso_a2", "length_km", "source", "geometry"]]
-    return _gdf(b.drop(columns="geometry").to_dict("records"), list(b.geometry), list(b.columns.drop("geometry")))
+    return frame(b.drop(columns="geometry").to_dict("records"), list(b.geometry), list(b.columns.drop("geometry")))
 
 
 @functools.cache
 def _claims_layer() -> gpd.GeoDataFrame:
-    from geodata.claims import check_all
-    from geodata.gazetteer import load_gazetteer
-
     gz = load_gazetteer()
     rows, geoms = [], []
-    for c in check_all():
+    for check in check_all():
+        c = check.as_dict()
         pts = [gz.get(i) for i in c["place_ids"]]
-        rows.append({k: (", ".join(v) if k == "place_ids" else v) for k, v in c.items()})
+        rows.append(c)
         geoms.append(Point(pts[0].lon, pts[0].lat) if len(pts) == 1 else MultiPoint([(p.lon, p.lat) for p in pts]))
     cols = ["id", "statement", "source_id", "claimant", "measured", "value", "unit", "verdict", "method", "caveats",
             "place_ids", "evidence"]
-    return _gdf([{k: r[k] for k in cols} for r in rows], geoms, cols)
+    return frame([{k: r[k] for k in cols} for r in rows], geoms, cols)
 
 
 def build_layers(date_from=None, date_to=None, sources: Iterable[str] | None = None,
@@ -206,11 +186,7 @@ def build_layers(date_from=None, date_to=None, sources: Iterable[str] | None = N
     dict of str to geopandas.GeoDataFrame
         Keyed by :data:`LAYER_NAMES`, each EPSG:4326, indexed and sorted by feature id.
     """
-    from geodata.catalogue import load_catalogue
-    from geodata.gazetteer import load_gazetteer
-    from geodata.sources import load_sources
-
-    lo, hi = _date(date_from, "date_from"), _date(date_to, "date_to")
+    lo, hi = parse_date(date_from, "date_from"), parse_date(date_to, "date_to")
     if lo and hi and lo > hi:
         raise InputError(f"date_from {lo} is after date_to {hi}; swap them")
     src = None if sources is None else set(sources)
@@ -231,76 +207,6 @@ def build_layers(date_from=None, date_to=None, sources: Iterable[str] | None = N
     return {name: layers[name] for name in LAYER_NAMES}
 
 
-def _round(geom):
-    return shapely.transform(geom, lambda xy: np.round(xy, DECIMALS))
-
-
-def to_geojson(gdf: gpd.GeoDataFrame) -> str:
-    """Serialise a layer as RFC 7946 GeoJSON text (deterministic).
-
-    Raises
-    ------
-    DataError
-        If the layer is not in WGS84 lon/lat.
-    """
-    if gdf.crs is None or gdf.crs.to_epsg() != 4326:
-        raise DataError(f"to_geojson: layer CRS is {gdf.crs}; RFC 7946 needs EPSG:4326 (call .to_crs(4326) first)")
-    out = gdf.copy()
-    out["geometry"] = shapely.orient_polygons(_round(out.geometry.values), exterior_cw=False)
-    out = out.set_geometry("geometry").sort_index()
-    out.index = out.index.astype(str)
-    fc = out.to_geo_dict(na="null", show_bbox=False, drop_id=False)
-    return json.dumps(fc, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
-
-
-def filter_suffix(date_from=None, date_to=None, sources=None, types=None) -> str:
-    """A file-name suffix that says which filter made an export, e.g. ``2022-01-05_2022-01-07_src-pike-spectator``."""
-    parts = [str(date_from or "start"), str(date_to or "end")]
-    if sources:
-        parts.append("src-" + "+".join(sorted(sources)))
-    if types:
-        parts.append("type-" + "+".join(sorted(types)))
-    return "_".join(parts)
-
-
-def export_zip(layers: dict[str, gpd.GeoDataFrame], suffix: str = "") -> bytes:
-    """All layers as ``<layer>[_<suffix>].geojson`` files in one zip (fixed timestamps: byte-identical)."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name in sorted(layers):
-            info = zipfile.ZipInfo(f"{name}{'_' + suffix if suffix else ''}.geojson", date_time=(2022, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(info, to_geojson(layers[name]))
-    return buf.getvalue()
-
-
-def export(outdir: str | Path, **filters) -> list[Path]:
-    """Write every layer to ``OUTDIR/<layer>.geojson``; return the paths written.
-
-    Raises
-    ------
-    InputError
-        If ``outdir`` is a file or cannot be created or written.
-    """
-    out = Path(outdir)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"export: {out} is a file, not a directory; give a directory path")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"export: cannot create {out} ({exc.strerror}); choose a writable directory") from None
-    layers = build_layers(**filters)
-    written = []
-    for name in LAYER_NAMES:
-        path = out / f"{name}.geojson"
-        try:
-            path.write_text(to_geojson(layers[name]), encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"export: cannot write {path} ({exc.strerror}); choose a writable directory") from None
-        written.append(path)
-    return written
-
-
 @functools.cache
 def basemap() -> gpd.GeoDataFrame:
     """Simplified country outlines for the offline basemap (display only, never measured)."""
@@ -317,8 +223,6 @@ def border_bands(km: float, neighbours: tuple[str, ...]) -> gpd.GeoDataFrame:
     the band is within about 1 % of the geodesic distance across Kazakhstan; counting uses the
     exact geodesic distances of geodata.borders, never these polygons.
     """
-    from geodata.borders import load_borders
-
     if km <= 0:
         raise InputError(f"band width must be > 0 km, got {km}")
     b = load_borders()
@@ -330,4 +234,4 @@ def border_bands(km: float, neighbours: tuple[str, ...]) -> gpd.GeoDataFrame:
         band = line.buffer(km * 1000, quad_segs=8).simplify(km * 20).to_crs(CRS).iloc[0]
         rows.append({"id": f"band:{r['iso_a2']}:{km:g}", "neighbour": r["neighbour"], "km": km})
         geoms.append(band)
-    return _gdf(rows, geoms, ["id", "neighbour", "km"])
+    return frame(rows, geoms, ["id", "neighbour", "km"])

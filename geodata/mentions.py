@@ -19,7 +19,7 @@ import geopandas as gpd
 from shapely.geometry import Point
 
 from geodata.geoparse import parse_to_records
-from geodata.layers import _gdf
+from geodata.layers import frame
 from geodata.sources import document_text, load_sources
 
 __all__ = ["MENTION_COLUMNS", "PLACE_COLUMNS", "UPLOAD_COLUMNS", "document_mentions", "places_mentioned", "seed_mentions"]
@@ -76,7 +76,7 @@ def seed_mentions(sources: Iterable[str] | None = None) -> gpd.GeoDataFrame:
     keep = None if sources is None else set(sources)
     pairs = [(dict(row, evidence=[dict(e) for e in row["evidence"]]), geom)
              for row, geom in _all_seed_rows() if keep is None or row["source_id"] in keep]
-    return _gdf([p[0] for p in pairs], [p[1] for p in pairs], MENTION_COLUMNS)
+    return frame([p[0] for p in pairs], [p[1] for p in pairs], MENTION_COLUMNS)
 
 
 def document_mentions(text: str, name: str) -> gpd.GeoDataFrame:
@@ -85,7 +85,7 @@ def document_mentions(text: str, name: str) -> gpd.GeoDataFrame:
     Parameters
     ----------
     text : str
-        The decoded text (``geodata.textinput.decode_text``); offsets are Python str offsets into it.
+        The decoded text (``geodata.geoparse.textinput.decode_text``); offsets are Python str offsets into it.
     name : str
         The document's name as the user gave it (a file name, or "pasted text").
 
@@ -103,7 +103,7 @@ def document_mentions(text: str, name: str) -> gpd.GeoDataFrame:
         "sentence_start": r["sentence_start"], "sentence_end": r["sentence_end"], "confidence": r["confidence"],
         "origin": "upload",
     } for i, r in enumerate(records, start=1)]
-    return _gdf(rows, [Point(r["lon"], r["lat"]) for r in records], UPLOAD_COLUMNS)
+    return frame(rows, [Point(r["lon"], r["lat"]) for r in records], UPLOAD_COLUMNS)
 
 
 def places_mentioned(mentions: gpd.GeoDataFrame, *, demonyms: bool = False) -> gpd.GeoDataFrame:
@@ -133,9 +133,9 @@ def places_mentioned(mentions: gpd.GeoDataFrame, *, demonyms: bool = False) -> g
         first = group.iloc[0]
         rows.append({
             "id": str(pid), "name": first["name"], "kind": first["kind"], "country": first["country"],
-            "mentions": len(group), "surfaces": ", ".join(sorted(set(group["text"]))),
-            "sources": ", ".join(sorted(set(group["source_id"]))) if "source_id" in group else "",
+            "mentions": len(group), "surfaces": sorted(set(group["text"])),
+            "sources": sorted(set(group["source_id"])) if "source_id" in group else [],
             "sentences": list(dict.fromkeys(group["sentence"])), "origin": first["origin"], "evidence": evidence,
         })
         geoms.append(first.geometry)
-    return _gdf(rows, geoms, PLACE_COLUMNS)
+    return frame(rows, geoms, PLACE_COLUMNS)

@@ -24,6 +24,7 @@ __all__ = [
     "Source",
     "Span",
     "document_text",
+    "evidence_for",
     "load_documents",
     "load_sources",
     "paragraph_around",
@@ -245,3 +246,28 @@ def paragraph_around(document: str, start: int, end: int) -> tuple[str, int, int
     if p_end < 0:
         p_end = len(text)
     return text[p_start:p_end], start - p_start, end - p_start
+
+
+def evidence_for(source_id: str, quote: str) -> list[Evidence]:
+    """Evidence for a quote: one record per copy of the source that holds it.
+
+    Raises
+    ------
+    DataError
+        If the quote is in none of the source's spans, or twice in one span.
+    """
+    src = load_sources().get(source_id)
+    if src is None:
+        raise DataError(f"claims: unknown source {source_id!r}")
+    out = []
+    for span in src.spans:
+        text = document_text(span.document)
+        start = text.find(quote, span.start, span.end)
+        if start < 0:
+            continue
+        if text.find(quote, start + 1, span.end) >= 0:
+            raise DataError(f"claims: quote {quote[:40]!r}... occurs twice in {span.document}; quote a longer span")
+        out.append(Evidence(source_id, span.document, start, start + len(quote), quote))
+    if not out:
+        raise DataError(f"claims: quote {quote[:40]!r}... is not in source {source_id!r}; fix the quote in the code that quotes it")
+    return out

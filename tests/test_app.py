@@ -15,7 +15,9 @@ import pytest
 from shapely.geometry import LineString, Point
 from streamlit.testing.v1 import AppTest
 
-from dashboard import escape, eventlist, evidence, maps, offline, state
+from dashboard import escape, maps, state
+from dashboard.panels import eventlist, evidence
+from dashboard.serving import offline
 from geodata.claims import NEIGHBOUR_SETS, candidate_ids, pike_check
 from geodata.layers import build_layers
 
@@ -328,7 +330,7 @@ def test_claim_page_draws_its_settings_in_the_body_and_counts_live():
             at.slider(key="km").set_value(km).run()
         name, cities = at.selectbox(key="neighbours").value, at.selectbox(key="cities").value
         want = pike_check(km, NEIGHBOUR_SETS[name], candidate_ids(cities))
-        assert any(f"**{want['count']} of {want['total']} within {km} km**" in m.value for m in at.markdown)
+        assert any(f"**{want.count} of {want.total} within {km} km**" in m.value for m in at.markdown)
 
 
 DOCUMENTS = "views/documents.py"

@@ -13,7 +13,7 @@ from pyproj import Geod
 from geodata.claims import CANDIDATE_SETS, NEIGHBOUR_SETS, candidate_ids, check_all, count_curve, pike_check
 from geodata.errors import InputError
 from geodata.sources import document_text
-from geodata.statements import VERDICTS
+from geodata.claims import VERDICTS
 
 GEOD = Geod(ellps="WGS84")
 BORDERS = Path(__file__).resolve().parent.parent / "geodata" / "data" / "kz_borders.geojson"
@@ -53,16 +53,16 @@ def test_pike_counts_match_brute_force(brute, km, neighbour_set):
     ids = candidate_ids("19 largest cities (GeoNames population)")
     names = NEIGHBOUR_SETS[neighbour_set]
     r = pike_check(km, names, ids)
-    assert r["total"] == 19
-    assert r["count"] == _count(brute, ids, names, km)
-    assert r["base_rate_cities"] == pytest.approx(_count(brute, brute[0], names, km) / len(brute[0]), abs=1 / len(brute[0]))
+    assert r.total == 19
+    assert r.count == _count(brute, ids, names, km)
+    assert r.base_rate_cities == pytest.approx(_count(brute, brute[0], names, km) / len(brute[0]), abs=1 / len(brute[0]))
 
 
 def test_claim_threshold_is_the_15th_smallest_distance(brute):
     ids = candidate_ids("19 largest cities (GeoNames population)")
     r = pike_check(100, NEIGHBOUR_SETS["all land borders"], ids)
-    t = r["thresholds_where_claim_holds"]["from_km"]
-    assert r["needed"] == 15
+    t = r.claim_holds_from_km
+    assert r.needed == 15
     assert _count(brute, ids, NEIGHBOUR_SETS["all land borders"], t + 0.5) >= 15
     assert _count(brute, ids, NEIGHBOUR_SETS["all land borders"], t - 0.5) < 15
 
@@ -100,7 +100,7 @@ def _haversine_km(lon1, lat1, lon2, lat2, r=6371.0088):
 
 @pytest.fixture(scope="module")
 def checks():
-    return {c["id"]: c for c in check_all()}
+    return {c.id: c.as_dict() for c in check_all()}
 
 
 def test_every_check_has_verified_evidence_and_a_verdict(checks):

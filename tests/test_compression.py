@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from dashboard import compression
+from dashboard.serving import compression
 
 
 @pytest.fixture

@@ -11,11 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geodata.errors import InputError
-from geodata.evaluate import MAIN_KINDS, SEED_GOLD, TRAP_DIR, load_gold, report, score, seed_documents, trap_documents
-from geodata.evaluate import geoparse_predictions
+from geodata.geoparse.evaluate import MAIN_KINDS, SEED_GOLD, TRAP_DIR, load_gold, report, score, seed_documents, trap_documents
+from geodata.geoparse.evaluate import geoparse_predictions
 from geodata.gazetteer import load_gazetteer
 from geodata.geoparse import MAX_SENTENCE, parse, parse_to_records, read_text_input, sentence_spans, write_json_lines
-from geodata.nameindex import FORMAT, KLEN_BITS, NameIndex, _read_cache, cache_key, default_index, load_index
+from geodata.geoparse.index import FORMAT, KLEN_BITS, NameIndex, _read_cache, cache_key, default_index, load_index
 from geodata.names import normalize_name
 
 KINDS = set(MAIN_KINDS) | {"demonym", "macroregion", "water", "historic"}

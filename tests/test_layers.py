@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from geodata.errors import InputError
-from geodata.layers import LAYER_NAMES, border_bands, build_layers, export, export_zip, to_geojson
+from geodata.layers import LAYER_NAMES, border_bands, build_layers
+from geodata.writers import export, export_zip, to_geojson
 from geodata.sources import SEEDS_DIR
 
 ROOT = Path(__file__).resolve().parent.parent

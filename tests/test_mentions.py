@@ -7,10 +7,10 @@ import json
 import pytest
 
 from geodata.errors import InputError
-from geodata.layers import to_geojson
+from geodata.writers import to_geojson
 from geodata.mentions import document_mentions, places_mentioned, seed_mentions
 from geodata.sources import document_text, load_sources, verify_evidence
-from geodata.textinput import decode_text
+from geodata.geoparse.textinput import decode_text
 
 ALMATY = "gn:1526384"
 HOSTILE = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2"> Riots in Almaty and Taraz'

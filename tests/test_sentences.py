@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geodata.sentences import MAX_SENTENCE, Sentences, sentence_spans
+from geodata.geoparse.sentences import MAX_SENTENCE, Sentences, sentence_spans
 
 
 def _reference(text: str, start: int, end: int) -> tuple[int, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from geodata.errors import InputError
-from geodata.textinput import looks_cp1251, read_text_input
+from geodata.geoparse.textinput import looks_cp1251, read_text_input
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import data, eventlist, evidence, maps, state
+from dashboard import data, maps, state
+from dashboard.panels import eventlist, evidence
 
 MAP_KEY = "atlas"
 
@@ -20,12 +21,12 @@ def _on_map_click() -> None:
 view = state.current()
 # Mentions follow the article filters; dates do not apply (a mention is not dated).
 mentioned, demonyms = data.mentioned_places(view.filters.sources)
-layers = {**data.layers(*view.filters.args()), "mentions": mentioned, "demonyms": demonyms}
+layers = {**data.view_layers(*view.filters.args()), "mentions": mentioned, "demonyms": demonyms}
 claim = view.claim  # the sidebar draws the claim settings on this page
 result = data.pike(claim.km, claim.neighbours, claim.cities)
 cities = data.candidate_places(claim.cities)
 selected = state.selected()
-fmap = data.atlas_map(view.filters.args(), claim.km, claim.neighbours, claim.cities, st.get_option("server.baseUrlPath") or "")
+fmap = maps.atlas_map(view.filters.args(), claim.km, claim.neighbours, claim.cities, st.get_option("server.baseUrlPath") or "")
 
 events = layers["events"]
 rows = eventlist.event_rows(events)
@@ -33,7 +34,7 @@ st.markdown(
     f"**{len(events)} event{'s' if len(events) != 1 else ''}**, {len(layers['troops'])} troop movements, "
     f"{len(layers['places'])} places "
     f"({view.filters.date_from:%d %b} to {view.filters.date_to:%d %b %Y}). "
-    f"Claim layer: {result['count']} of {result['total']} candidate cities within {claim.km} km."
+    f"Claim layer: {result.count} of {result.total} candidate cities within {claim.km} km."
 )
 left, right = st.columns([3, 2], gap="medium")
 with left:

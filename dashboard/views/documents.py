@@ -1,7 +1,7 @@
 """Your document: the places a text names, on a map of their own; nothing reaches the catalogue.
 
 A text comes from an uploaded .txt file or from the text box. It lives in this session only
-(``st.session_state``), is decoded by ``geodata.textinput.decode_text`` (bad input gets its
+(``st.session_state``), is decoded by ``geodata.geoparse.textinput.decode_text`` (bad input gets its
 one-line message) and parsed by ``geodata.mentions.document_mentions``.
 """
 
@@ -13,11 +13,12 @@ import re
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import data, maps, offline
+from dashboard import data, maps
+from dashboard.serving import offline
 from geodata.errors import InputError
-from geodata.layers import to_geojson
+from geodata.writers import to_geojson
 from geodata.mentions import document_mentions, places_mentioned
-from geodata.textinput import decode_text
+from geodata.geoparse.textinput import decode_text
 
 MAX_BYTES = 2_000_000
 UPLOAD_KEY = "document_file"

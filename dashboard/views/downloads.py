@@ -10,7 +10,7 @@ MEDIA_TYPE = "application/geo+json"
 
 view = state.current()
 args = view.filters.args()
-layers = data.layers(*args)
+layers = data.view_layers(*args)
 suffix = data.suffix(*args)
 
 st.header("Downloads")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, evidence, state
+from dashboard import data, state
+from dashboard.panels import evidence
 
 view = state.current()
-figures = data.layers(*view.filters.args())["figures"].reset_index(drop=True).drop(columns="geometry")
+figures = data.view_layers(*view.filters.args())["figures"].reset_index(drop=True).drop(columns="geometry")
 
 st.header("Figures")
 st.caption("Every number the articles report, by metric. Conflicting figures stand side by side; none is preferred.")
@@ -27,7 +28,7 @@ def _cell(row: pd.Series) -> str:
 
 # One column per article: conflicting numbers for a metric stand in one row.
 wide = (
-    figures.assign(cell=figures.apply(_cell, axis=1), source=figures["sources"].str.split(", "))
+    figures.assign(cell=figures.apply(_cell, axis=1), source=figures["sources"])
     .explode("source")
     .groupby(["metric", "place_name", "source"])["cell"].agg("; ".join).unstack("source").fillna("")
     .reset_index().sort_values(["metric", "place_name"])

@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard import data, maps, state
 
 view = state.current()
-events = data.layers(*view.filters.args())["events"].reset_index(drop=True).drop(columns=["geometry", "evidence"])
+events = data.view_layers(*view.filters.args())["events"].reset_index(drop=True).drop(columns=["geometry", "evidence"])
 
 st.header("Timeline")
 if not len(events):

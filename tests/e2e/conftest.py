@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from dashboard.launch import start_server, stop_server  # noqa: F401  (test_uploads imports them from here)
+from tests.e2e.server import start_server, stop_server  # noqa: F401  (test_uploads imports them from here)
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")

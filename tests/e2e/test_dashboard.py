@@ -163,7 +163,7 @@ def _get(url: str, encoding: str | None) -> tuple[dict, bytes]:
 def test_streamlit_front_end_is_sent_gzip_compressed_only_to_clients_that_ask(server):
     import gzip
 
-    from dashboard.compression import streamlit_static_dir
+    from dashboard.serving.compression import streamlit_static_dir
 
     _, page = _get(server + "/", None)
     scripts = re.findall(rb'src="\.?/?(static/js/[^"]+\.js)"', page)

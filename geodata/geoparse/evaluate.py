@@ -10,35 +10,37 @@ The main metrics cover kinds ``city, region, country, landmark``. Gold rows of o
 (``demonym``, ``macroregion``, ``water``, ``historic``) are *ignored* spans: a prediction on one
 is neither right nor wrong. ``include_demonyms=True`` scores demonyms as a fifth kind.
 
-Run ``python3 -m geodata.evaluate`` for the report on the seeds and the trap texts.
+Run ``python3 -m geodata.geoparse.evaluate`` for the report on the seeds and the trap texts.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from pyproj import Geod
 
+from geodata.borders import GEOD
 from geodata.errors import DataError
+from geodata.gazetteer import load_gazetteer
+from geodata.geoparse.parser import parse
+from geodata.sources import document_text
 
-__all__ = ["MAIN_KINDS", "GoldSpan", "Scores", "load_gold", "score", "TESTS_DATA", "SEED_GOLD", "TRAP_DIR"]
+__all__ = ["MAIN_KINDS", "GoldSpan", "Scores", "load_gold", "score", "EVALUATION_DATA", "SEED_GOLD", "TRAP_DIR"]
 
 MAIN_KINDS = ("city", "region", "country", "landmark")
 ACCURACY_KM = 161.0
-TESTS_DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
-SEED_GOLD = TESTS_DATA / "seed_toponyms.tsv"
-TRAP_DIR = TESTS_DATA / "trap_texts"
-_GEOD = Geod(ellps="WGS84")
+EVALUATION_DATA = Path(__file__).resolve().parent.parent / "data" / "evaluation"
+SEED_GOLD = EVALUATION_DATA / "seed_toponyms.tsv"
+TRAP_DIR = EVALUATION_DATA / "trap_texts"
 _COLUMNS = ["document", "start", "end", "text", "place_id", "kind"]
 
 
 @dataclass(frozen=True)
 class GoldSpan:
     """One gold toponym."""
-
     document: str
     start: int
     end: int
@@ -50,7 +52,6 @@ class GoldSpan:
 @dataclass(frozen=True)
 class Predicted:
     """One predicted mention, as any parser gives it (``lat``/``lon`` may be None)."""
-
     document: str
     start: int
     end: int
@@ -63,7 +64,6 @@ class Predicted:
 @dataclass
 class Scores:
     """Recognition and resolution counts; the ratios are properties."""
-
     tp: int = 0
     fp: int = 0
     fn: int = 0
@@ -129,8 +129,6 @@ def load_gold(path: Path) -> list[GoldSpan]:
 
 
 def _gold_point(place_id: str) -> tuple[float, float] | None:
-    from geodata.gazetteer import load_gazetteer
-
     gz = load_gazetteer()
     if not place_id or not gz.has(place_id):
         return None
@@ -172,7 +170,7 @@ def score(gold: Iterable[GoldSpan], predicted: Iterable[Predicted], *, include_d
         if point is None or p.lat is None:
             continue
         s.resolvable += 1
-        km = _GEOD.inv(point[0], point[1], p.lon, p.lat)[2] / 1000
+        km = GEOD.inv(point[0], point[1], p.lon, p.lat)[2] / 1000
         if km <= ACCURACY_KM:
             s.resolved += 1
         else:
@@ -186,8 +184,6 @@ def score(gold: Iterable[GoldSpan], predicted: Iterable[Predicted], *, include_d
 
 def geoparse_predictions(documents: dict[str, str]) -> list[Predicted]:
     """Run :func:`geodata.geoparse.parse` over ``{document: text}``."""
-    from geodata.geoparse import parse
-
     out = []
     for doc, text in sorted(documents.items()):
         for m in parse(text):
@@ -197,8 +193,6 @@ def geoparse_predictions(documents: dict[str, str]) -> list[Predicted]:
 
 def seed_documents() -> dict[str, str]:
     """The seed documents the seed gold covers."""
-    from geodata.sources import document_text
-
     return {d: document_text(d) for d in sorted({g.document for g in load_gold(SEED_GOLD)})}
 
 
@@ -225,6 +219,4 @@ def report(predict: Callable[[dict[str, str]], list[Predicted]] = geoparse_predi
 
 
 if __name__ == "__main__":
-    import json
-
     print(json.dumps(report(), indent=2, sort_keys=True))

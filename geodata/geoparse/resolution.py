@@ -18,14 +18,15 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from geodata.gazetteer import Place
-from geodata.nameindex import NameIndex
+from geodata.geoparse.index import NameIndex
+from geodata.geoparse.recognition import Hit
+from geodata.geoparse.sentences import Sentences
 from geodata.names import normalize_name, stop_names
-from geodata.sentences import Sentences
 
-__all__ = ["MIN_CONFIDENCE", "context_counts", "resolve"]
+__all__ = ["MIN_CONFIDENCE", "ResolvedMention", "context_counts", "resolve"]
 
 MIN_CONFIDENCE = 0.5
 _NEXT_CAP = re.compile(r"(?: +| *& *)([A-Z][\w’'.-]*)")
@@ -70,11 +71,11 @@ def _score(rank: int, place: Place, ctx: dict, total: int, own: tuple, region_hi
     return s
 
 
-def context_counts(hits: list[tuple], context: Iterable[str] | None = None) -> dict:
+def context_counts(hits: list[Hit], context: Iterable[str] | None = None) -> dict:
     """The document context: ``{ISO2 or (ISO2, admin1): count}`` over demonyms and unambiguous
     names, starting from 2 for each country the caller names in ``context``.
 
-    ``hits`` are :func:`geodata.recognition.recognise` tuples; pass every hit of the document.
+    ``hits`` are :func:`geodata.geoparse.recognition.recognise` hits; pass every hit of the document.
     """
     ctx: dict = {c: 2 for c in (context or ())}
     for _, _, what in hits:
@@ -124,16 +125,35 @@ def _penalty(strong: bool, initial: bool, phrase: bool, caps: bool) -> float:
     return p
 
 
-def resolve(text: str, hits: list[tuple], ctx: dict, sentences: Sentences, index: NameIndex) -> list[tuple]:
-    """The mentions among ``hits`` as tuples ``(start, end, sentence_start, sentence_end, place,
-    confidence, alternatives, kind)``; equal alternatives are one shared tuple.
+class ResolvedMention(NamedTuple):
+    """A mention as resolution hands it on: the name at ``text[start:end]``, the sentence at
+    ``text[sentence_start:sentence_end]``, the chosen ``place`` (a demonym's country), its
+    ``confidence``, the ranked ``alternatives`` ``((place_id, score), ...)`` and the ``kind``
+    (the place's kind, or ``"demonym"``).
+
+    A named tuple so that the JSON Lines writer can unpack tens of thousands of them quickly;
+    equal alternatives are one shared tuple, which the writer relies on.
+    """
+
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    place: Place
+    confidence: float
+    alternatives: tuple[tuple[str, float], ...]
+    kind: str
+
+
+def resolve(text: str, hits: list[Hit], ctx: dict, sentences: Sentences, index: NameIndex) -> list[ResolvedMention]:
+    """The mentions among ``hits``, resolved in the context of their document.
 
     Parameters
     ----------
     text : str
         The whole text.
-    hits : list of tuple
-        From :func:`geodata.recognition.recognise`, in text order.
+    hits : list of Hit
+        From :func:`geodata.geoparse.recognition.recognise`, in text order.
     ctx : dict
         :func:`context_counts` of the same hits.
     sentences : Sentences
@@ -143,7 +163,7 @@ def resolve(text: str, hits: list[tuple], ctx: dict, sentences: Sentences, index
 
     Returns
     -------
-    list of tuple
+    list of ResolvedMention
         In text order; names without candidates and mentions below :data:`MIN_CONFIDENCE`
         are left out.
     """
@@ -161,7 +181,8 @@ def resolve(text: str, hits: list[tuple], ctx: dict, sentences: Sentences, index
             continue  # a name without candidates
         s_start, s_end = sentence_of(start, end)
         if strong is None:  # a demonym
-            out.append((start, end, s_start, s_end, place, 0.9, alts, "demonym"))
+            out.append(ResolvedMention(start=start, end=end, sentence_start=s_start, sentence_end=s_end, place=place,
+                                       confidence=0.9, alternatives=alts, kind="demonym"))
             continue
         signals = _signals(text, start, end, s_start, not strong)
         key = (what, *signals)
@@ -169,12 +190,13 @@ def resolve(text: str, hits: list[tuple], ctx: dict, sentences: Sentences, index
         if conf is None:
             conf = confs[key] = round(max(0.0, min(1.0, best - _penalty(strong, *signals))), 3)
         if conf >= MIN_CONFIDENCE:
-            out.append((start, end, s_start, s_end, place, conf, alts, place.kind))
+            out.append(ResolvedMention(start=start, end=end, sentence_start=s_start, sentence_end=s_end, place=place,
+                                       confidence=conf, alternatives=alts, kind=place.kind))
     return out
 
 
 def _best(what, ctx: dict, total: int, index: NameIndex) -> tuple:
-    """``(best score, place, strong, alternatives)`` of a :class:`~geodata.recognition.Name` in
+    """``(best score, place, strong, alternatives)`` of a :class:`~geodata.geoparse.recognition.Name` in
     this context; for a demonym's ISO2 code its country with ``strong`` None."""
     if what.__class__ is str:
         place = index.country(what)

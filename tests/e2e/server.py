@@ -16,7 +16,7 @@ from pathlib import Path
 
 __all__ = ["free_port", "start_server", "stop_server"]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT_S = 90
 
 

@@ -20,24 +20,24 @@ import math
 from typing import Iterable, Sequence
 
 import numpy as np
-from pyproj import Geod
 
-from geodata.errors import DataError, InputError
-from geodata.sources import Evidence, document_text, load_sources
+from geodata.borders import NEIGHBOURS, border_distances, check_km, check_neighbours
+from geodata.catalogue import load_catalogue
+from geodata.claims.records import PikeResult
+from geodata.errors import InputError
+from geodata.gazetteer import load_gazetteer
 
 __all__ = [
     "CANDIDATE_SETS",
     "NEIGHBOUR_SETS",
     "PIKE_QUOTE",
     "VIOLENT_EVENT_TYPES",
-    "check_all",
+    "candidate_ids",
     "count_curve",
-    "evidence_for",
     "kazakh_cities",
     "pike_check",
 ]
 
-GEOD = Geod(ellps="WGS84")
 KM_PER_MILE = 1.609344
 PIKE_QUOTE = (
     "There was violence in 19 of Kazakhstan’s 31 cities; 15 of these cities were close to foreign borders, "
@@ -48,48 +48,19 @@ PIKE_SHARE = 15 / 19
 VIOLENT_EVENT_TYPES = ("armed_clash", "attack_on_property", "riot", "seizure")
 
 NEIGHBOUR_SETS: dict[str, tuple[str, ...]] = {
-    "all land borders": ("China", "Kyrgyzstan", "Russia", "Turkmenistan", "Uzbekistan"),
+    "all land borders": NEIGHBOURS,
     # Pike names Kyrgyzstan, Uzbekistan, Turkmenistan and Xinjiang; all of Kazakhstan's border
     # with China is with Xinjiang, so his four are exactly "all but Russia".
-    "Pike's four (all but Russia)": ("China", "Kyrgyzstan", "Turkmenistan", "Uzbekistan"),
+    "Pike's four (all but Russia)": tuple(n for n in NEIGHBOURS if n != "Russia"),
     "Russia only": ("Russia",),
     "China (Xinjiang) only": ("China",),
-    "Kyrgyzstan only": ("Kyrgyzstan",),
-    "Uzbekistan only": ("Uzbekistan",),
-    "Turkmenistan only": ("Turkmenistan",),
+    **{f"{n} only": (n,) for n in ("Kyrgyzstan", "Uzbekistan", "Turkmenistan")},
 }
-
-
-def evidence_for(source_id: str, quote: str) -> list[Evidence]:
-    """Evidence for a quote: one record per copy of the source that holds it.
-
-    Raises
-    ------
-    DataError
-        If the quote is in none of the source's spans, or twice in one span.
-    """
-    src = load_sources().get(source_id)
-    if src is None:
-        raise DataError(f"claims: unknown source {source_id!r}")
-    out = []
-    for span in src.spans:
-        text = document_text(span.document)
-        start = text.find(quote, span.start, span.end)
-        if start < 0:
-            continue
-        if text.find(quote, start + 1, span.end) >= 0:
-            raise DataError(f"claims: quote {quote[:40]!r}... occurs twice in {span.document}; quote a longer span")
-        out.append(Evidence(source_id, span.document, start, start + len(quote), quote))
-    if not out:
-        raise DataError(f"claims: quote {quote[:40]!r}... is not in source {source_id!r}; fix the quote in geodata/claims.py")
-    return out
 
 
 @functools.cache
 def kazakh_cities() -> tuple:
     """Every GeoNames city in Kazakhstan in the gazetteer, largest first (ties by id)."""
-    from geodata.gazetteer import load_gazetteer
-
     cities = load_gazetteer().rows_where(country="KZ", kind="city")
     return tuple(sorted(cities, key=lambda p: (-p.population, p.id)))
 
@@ -97,8 +68,6 @@ def kazakh_cities() -> tuple:
 @functools.cache
 def _distance_table(neighbours: tuple[str, ...]) -> dict[str, float]:
     """Place id -> km to the nearest border of ``neighbours``, for every Kazakh city."""
-    from geodata.borders import border_distances
-
     cities = kazakh_cities()
     table = border_distances([p.lon for p in cities], [p.lat for p in cities])
     km = table[list(neighbours)].min(axis=1).to_numpy()
@@ -110,9 +79,6 @@ def _distances(ids: Sequence[str], neighbours: tuple[str, ...]) -> np.ndarray:
     table = _distance_table(neighbours)
     missing = sorted({i for i in ids if i not in table})
     if missing:
-        from geodata.borders import border_distances
-        from geodata.gazetteer import load_gazetteer
-
         gz = load_gazetteer()
         places = [gz.get(i) for i in missing]
         extra = border_distances([p.lon for p in places], [p.lat for p in places])[list(neighbours)].min(axis=1)
@@ -122,9 +88,6 @@ def _distances(ids: Sequence[str], neighbours: tuple[str, ...]) -> np.ndarray:
 
 def _seed_violence_ids() -> list[str]:
     """Cities the coded events tie to violence (a landmark counts for the city it is in)."""
-    from geodata.catalogue import load_catalogue
-    from geodata.gazetteer import load_gazetteer
-
     gz = load_gazetteer()
     ids = set()
     for ev in load_catalogue().events:
@@ -143,8 +106,6 @@ def _largest(n: int) -> list[str]:
 
 
 def _regional_centres() -> list[str]:
-    from geodata.gazetteer import load_gazetteer
-
     gz = load_gazetteer()
     centres = {r.precision.rsplit("(", 1)[-1].rstrip(")") for r in gz.rows_where(country="KZ", kind="region")}
     return sorted(centres)
@@ -166,8 +127,6 @@ def candidate_ids(name: str) -> list[str]:
 
 
 def _check_inputs(threshold_km: float, neighbours: Iterable[str], ids: Sequence[str]) -> tuple[float, tuple[str, ...]]:
-    from geodata.borders import check_km, check_neighbours
-
     t = check_km(threshold_km, what="threshold")
     names = check_neighbours(tuple(sorted(set(neighbours))))
     if not ids:
@@ -175,7 +134,7 @@ def _check_inputs(threshold_km: float, neighbours: Iterable[str], ids: Sequence[
     return t, names
 
 
-def pike_check(threshold_km: float, neighbours: Iterable[str], candidate_ids: Sequence[str]) -> dict:
+def pike_check(threshold_km: float, neighbours: Iterable[str], candidate_ids: Sequence[str]) -> PikeResult:
     """Count candidate cities within ``threshold_km`` of the chosen borders, with base rates.
 
     Parameters
@@ -189,13 +148,9 @@ def pike_check(threshold_km: float, neighbours: Iterable[str], candidate_ids: Se
 
     Returns
     -------
-    dict
-        ``count`` and ``total`` candidates within the threshold, ``close_ids``,
-        ``distances_km`` (id -> km), ``base_rate_cities`` / ``base_rate_population`` (share of
-        all Kazakh GeoNames cities, and of their population, within the threshold),
-        ``needed`` (how many of the candidates must be close for Pike's share 15/19),
-        ``thresholds_where_claim_holds`` (``{"from_km": x}``: the claim's share holds for every
-        threshold >= x), and ``base_rate_at_claim_threshold``.
+    PikeResult
+        The count within the threshold, every candidate's distance, the base rates, and from
+        which threshold on the claim's share 15/19 holds (km rounded to 0.1).
     """
     t, names = _check_inputs(threshold_km, neighbours, candidate_ids)
     ids = list(dict.fromkeys(candidate_ids))
@@ -206,20 +161,20 @@ def pike_check(threshold_km: float, neighbours: Iterable[str], candidate_ids: Se
     pops = np.array([p.population for p in kazakh_cities()], dtype=float)
     needed = math.ceil(PIKE_SHARE * len(ids) - 1e-9)
     from_km = float(np.sort(dist)[needed - 1]) if needed >= 1 else 0.0
-    return {
-        "threshold_km": t,
-        "neighbours": list(names),
-        "count": len(close),
-        "total": len(ids),
-        "close_ids": sorted(close),
-        "distances_km": {i: round(float(d), 1) for i, d in zip(ids, dist)},
-        "base_rate_cities": float(np.mean(all_d <= t)),
-        "base_rate_population": float(pops[all_d <= t].sum() / pops.sum()),
-        "n_all_cities": len(all_ids),
-        "needed": needed,
-        "thresholds_where_claim_holds": {"from_km": round(from_km, 1)},
-        "base_rate_at_claim_threshold": float(np.mean(all_d <= from_km)),
-    }
+    return PikeResult(
+        threshold_km=t,
+        neighbours=names,
+        count=len(close),
+        total=len(ids),
+        close_ids=tuple(sorted(close)),
+        distances_km={i: round(float(d), 1) for i, d in zip(ids, dist)},
+        base_rate_cities=float(np.mean(all_d <= t)),
+        base_rate_population=float(pops[all_d <= t].sum() / pops.sum()),
+        n_all_cities=len(all_ids),
+        needed=needed,
+        claim_holds_from_km=round(from_km, 1),
+        base_rate_at_claim_threshold=float(np.mean(all_d <= from_km)),
+    )
 
 
 def count_curve(neighbours: Iterable[str], candidate_ids: Sequence[str], thresholds: Iterable[float]) -> list[tuple[float, int]]:
@@ -228,10 +183,3 @@ def count_curve(neighbours: Iterable[str], candidate_ids: Sequence[str], thresho
     _, names = _check_inputs(ts[0] if ts else 0, neighbours, candidate_ids)
     dist = _distances(list(dict.fromkeys(candidate_ids)), names)
     return [(t, int(np.sum(dist <= t))) for t in ts]
-
-
-def check_all() -> list[dict]:
-    """Every claim check: Pike's and the other geographic statements (see geodata/statements.py)."""
-    from geodata.statements import check_all as run_statement_checks
-
-    return run_statement_checks()

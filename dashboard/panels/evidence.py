@@ -14,6 +14,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
+from geodata.claims import PikeResult
+from geodata.writers import flat_text
 from dashboard.escape import highlight, html_text
 
 __all__ = ["CONTEXT_CHARS", "evidence_html", "facts_html", "feature_panel", "show_evidence", "trim_paragraph"]
@@ -94,13 +96,15 @@ def show_evidence(evidence: list[dict]) -> None:
 def _present(value) -> bool:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return False
+    if isinstance(value, (list, tuple)):
+        return len(value) > 0
     return str(value) != ""
 
 
 def facts_html(layer: str, row: pd.Series) -> str:
     """The feature's fields as an escaped definition list."""
     items = "".join(
-        f"<dt>{html_text(label)}</dt><dd>{html_text(row[field])}</dd>"
+        f"<dt>{html_text(label)}</dt><dd>{html_text(str(flat_text(field, row[field])))}</dd>"
         for field, label in FIELDS.get(layer, []) if field in row and _present(row[field])
     )
     return f'<dl class="facts">{items}</dl>'
@@ -112,7 +116,7 @@ def _summary(layer: str, row: pd.Series) -> str:
         dates = row["date_start"] if row["date_start"] == row["date_end"] else f"{row['date_start']} to {row['date_end']}"
         return f"{dates} · {row['type'].replace('_', ' ')} · {row['place_name']} · {row['status']}"
     if layer == "troops":
-        return f"{row['origin_name']} to {row['destination_name']} · {row['date_start']} to {row['date_end']} · size: {row['sizes']}"
+        return f"{row['origin_name']} to {row['destination_name']} · {row['date_start']} to {row['date_end']} · size: {flat_text('sizes', row['sizes'])}"
     if layer == "claims":
         return f"verdict: {row['verdict']} · {row['measured']}"
     if layer in ("mentions", "demonyms"):
@@ -134,20 +138,20 @@ def _related_figures(layer: str, row: pd.Series) -> pd.DataFrame:
     figures = data.all_layers()["figures"]
     if layer == "events":
         rel = figures[figures["event_id"] == row["id"]]
-    elif layer == "troops" and row.get("size_figure_ids"):
-        rel = figures[figures["id"].isin([s.strip() for s in str(row["size_figure_ids"]).split(",")])]
+    elif layer == "troops" and len(row.get("size_figure_ids", ())):
+        rel = figures[figures["id"].isin(list(row["size_figure_ids"]))]
     else:
         return figures.iloc[0:0]
     return rel
 
 
-def _city_panel(fid: str, cities: pd.DataFrame | None, result: dict | None) -> None:
+def _city_panel(fid: str, cities: pd.DataFrame | None, result: PikeResult | None) -> None:
     if cities is None or fid not in set(cities["id"]):
         st.info(f"City {fid} is not in the chosen candidate set.")
         return
     c = cities.loc[cities["id"] == fid].iloc[0]
-    km = (result or {}).get("distances_km", {}).get(fid)
-    counted = fid in set((result or {}).get("close_ids", []))
+    km = result.distances_km.get(fid) if result else None
+    counted = bool(result) and fid in result.close_ids
     st.html(f"<h4>{html_text(c['name'])}</h4>")
     st.dataframe(pd.DataFrame([("Population (GeoNames)", f"{int(c['population']):,}"),
                                ("Distance to the chosen borders (km)", "" if km is None else f"{km:,.1f}"),
@@ -157,7 +161,7 @@ def _city_panel(fid: str, cities: pd.DataFrame | None, result: dict | None) -> N
 
 
 def feature_panel(ref: str | None, layers: dict[str, gpd.GeoDataFrame], *, cities: pd.DataFrame | None = None,
-                  claim_result: dict | None = None) -> None:
+                  claim_result: PikeResult | None = None) -> None:
     """Show the selected feature (``layer:id``) with its facts and evidence, or how to select one."""
     if not ref or ":" not in ref:
         st.info("Click a shape on the map, or pick an event above, to read its evidence here.")

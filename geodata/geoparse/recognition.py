@@ -3,7 +3,7 @@
 Text and names are folded the same length-preserving way (lower case, accents off, every
 character that is not a letter or digit becomes a space), so a key ``" alma ata "`` matches
 "Alma-Ata", "ALMA ATA" and "Alma Ata," on word boundaries and offsets map straight back to the
-input. The name index's automaton (:mod:`geodata.nameindex`) reports every key in the folded
+input. The name index's automaton (:mod:`geodata.geoparse.index`) reports every key in the folded
 text; the longest match wins ("Nur-Sultan" over "Sultan", "Almaty region" over "Almaty").
 
 A match is kept only if it reads as a name: it starts with a capital (or with a lower-case
@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import NamedTuple
 
-from geodata.nameindex import KLEN_BITS, NameIndex
+from geodata.geoparse.index import KLEN_BITS, NameIndex
 from geodata.names import normalize_name, stop_names
 
-__all__ = ["COMPASS", "Name", "fold", "recognise"]
+__all__ = ["COMPASS", "Hit", "Name", "fold", "recognise"]
 
 COMPASS = frozenset({"eastern", "western", "northern", "southern"})
 _COMPASS_PREFIXES = tuple(f"{c} " for c in sorted(COMPASS))
@@ -155,7 +156,20 @@ def _own(cands: list) -> tuple:
     return ()
 
 
-def recognise(text: str, index: NameIndex) -> list[tuple]:
+class Hit(NamedTuple):
+    """A recognised name at ``text[start:end]``: ``what`` is the ISO2 code of a demonym's
+    country (a str) or the :class:`Name` shared by every hit of that name and tail.
+
+    A named tuple, not a dataclass: a long text has tens of thousands of hits, and resolution
+    unpacks each one in its hot loop.
+    """
+
+    start: int
+    end: int
+    what: "Name | str"
+
+
+def recognise(text: str, index: NameIndex) -> list[Hit]:
     """The names in ``text``: leftmost-longest, word-bounded, name-like, non-overlapping.
 
     Parameters
@@ -163,20 +177,18 @@ def recognise(text: str, index: NameIndex) -> list[tuple]:
     text : str
         Any text.
     index : NameIndex
-        The name index (:func:`geodata.nameindex.default_index`).
+        The name index (:func:`geodata.geoparse.index.default_index`).
 
     Returns
     -------
-    list of tuple
-        ``(start, end, what)`` in text order, where ``what`` is the ISO2 code of a demonym's
-        country (a str) or the :class:`Name` shared by every hit of that name and tail.
-        Plain tuples, because a long text has tens of thousands of hits.
+    list of Hit
+        In text order.
     """
     stops, dem = stop_names(), index.demonyms
     kinds: dict[str, str | None] = {}  # surface -> ISO2 of a demonym, "" for a name, None for a stop name
     names: dict[tuple, Name] = {}
     region_first = _REGION_FIRST
-    hits: list[tuple] = []
+    hits: list[Hit] = []
     last_end = 0
     for start, neg in _matches(text, index):
         if start < last_end:
@@ -192,7 +204,7 @@ def recognise(text: str, index: NameIndex) -> list[tuple]:
             continue  # a stop name does not hide what follows inside it
         last_end = end
         if kind:
-            hits.append((start, end, kind))
+            hits.append(Hit(start=start, end=end, what=kind))
             continue
         nxt = text[end:end + 1]
         tail = _POSSESSIVE_TAIL.match(text, end) if nxt == "’" or nxt == "'" else None
@@ -208,5 +220,5 @@ def recognise(text: str, index: NameIndex) -> list[tuple]:
         if name is None:
             stop, cands, region_hint = _candidates(index, text, start, end)
             name = names[lookup] = Name(cands, region_hint, _own(cands), stop - end)
-        hits.append((start, end + name.extra, name))
+        hits.append(Hit(start=start, end=end + name.extra, what=name))
     return hits

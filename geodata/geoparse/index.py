@@ -28,17 +28,20 @@ import os
 import pickle
 import re
 import sys
+import tempfile
 from array import array
 from pathlib import Path
 
 import ahocorasick
 
+from geodata.errors import DataError
+from geodata.files import cache_dir
 from geodata.gazetteer import GAZETTEER_PATH, Place, load_gazetteer
 from geodata.names import STOPNAMES_PATH, normalize_name, stop_names
 
 __all__ = ["DEMONYMS_PATH", "FORMAT", "NameIndex", "cache_dir", "load_index"]
 
-DEMONYMS_PATH = Path(__file__).resolve().parent / "data" / "demonyms.tsv"
+DEMONYMS_PATH = Path(__file__).resolve().parent.parent / "data" / "demonyms.tsv"
 FORMAT = 1  # bump when the cached layout or the key selection changes
 KLEN_BITS = 10  # automaton value = name id << KLEN_BITS | key length
 _KLEN_MASK = (1 << KLEN_BITS) - 1
@@ -52,7 +55,6 @@ class NameIndex:
     ``automaton`` maps ``" key "`` to ``name_id << KLEN_BITS | len(key)``; name id 0 means a
     demonym that names no place. ``demonyms`` maps normalised demonyms to ISO2 codes.
     """
-
     def __init__(self, payload: dict):
         self.automaton: ahocorasick.Automaton = payload["automaton"]
         self.demonyms: dict[str, str] = payload["demonyms"]
@@ -93,8 +95,6 @@ class NameIndex:
 
 def read_demonyms(path: Path = DEMONYMS_PATH) -> dict[str, str]:
     """The demonym table: normalised demonym -> ISO2 country code."""
-    from geodata.errors import DataError
-
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
@@ -147,12 +147,6 @@ def build_payload() -> dict:
             "row_offsets": row_offsets, "countries": countries}
 
 
-def cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/qantar-atlas`` (or ``~/.cache/qantar-atlas``)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "qantar-atlas"
-
-
 def cache_key(gazetteer: Path = GAZETTEER_PATH) -> str:
     """What the cached index depends on, as one string (see the module docstring)."""
     h = hashlib.sha256(f"{FORMAT}|{sys.version_info[:2]}|{gazetteer}|".encode())
@@ -193,8 +187,6 @@ def _read_cache(path: Path, key: str) -> dict | None:
 
 def _write_cache(path: Path, key: str, payload: dict) -> None:
     """Write atomically; a cache that cannot be written only costs the next start its speed."""
-    import tempfile
-
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

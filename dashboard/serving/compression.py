@@ -28,7 +28,9 @@ from servestatic import ServeStaticASGI
 from servestatic.compress import Compressor
 from starlette.middleware import Middleware
 
-__all__ = ["COMPLETE", "cache_root", "ensure_mirror", "middleware", "mirror_dir", "streamlit_static_dir"]
+from geodata.files import cache_dir
+
+__all__ = ["COMPLETE", "ensure_mirror", "middleware", "mirror_dir", "streamlit_static_dir"]
 
 COMPLETE = "COMPLETE"  # written last: a mirror without it is half built and is rebuilt
 
@@ -38,15 +40,9 @@ def streamlit_static_dir() -> Path:
     return Path(streamlit.__file__).resolve().parent / "static" / "static"
 
 
-def cache_root() -> Path:
-    """``$XDG_CACHE_HOME/qantar-atlas`` (or ``~/.cache/qantar-atlas``), as the name index uses."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "qantar-atlas"
-
-
 def mirror_dir(root: Path | None = None) -> Path:
     """Where the compressed mirror of this Streamlit version lives (or will live)."""
-    return (root or cache_root()) / f"streamlit-static-{streamlit.__version__}"
+    return (root or cache_dir()) / f"streamlit-static-{streamlit.__version__}"
 
 
 def _build(source: Path, target: Path) -> int:
@@ -74,7 +70,7 @@ def ensure_mirror(root: Path | None = None, source: Path | None = None) -> Path:
     Parameters
     ----------
     root : pathlib.Path, optional
-        Cache directory to hold the mirror (default :func:`cache_root`).
+        Cache directory to hold the mirror (default :func:`geodata.files.cache_dir`).
     source : pathlib.Path, optional
         Directory to mirror (default :func:`streamlit_static_dir`).
 
@@ -125,7 +121,7 @@ def middleware(base_url_path: str = "", root: Path | None = None) -> list[Middle
     base_url_path : str
         Streamlit's ``server.baseUrlPath`` (``""`` when served at the root).
     root : pathlib.Path, optional
-        Cache directory for the mirror (default :func:`cache_root`).
+        Cache directory for the mirror (default :func:`geodata.files.cache_dir`).
     """
     base = base_url_path.strip("/")
     prefix = f"{base}/static/" if base else "static/"

@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.escape import html_text
+from geodata.writers import flat_text
 
 __all__ = ["COLUMNS", "PICK_KEY", "event_label", "event_rows", "picker", "table_html"]
 
@@ -59,7 +60,7 @@ def table_html(rows: pd.DataFrame, selected: str | None = None) -> str:
     body = []
     for _, row in rows.iterrows():
         cls = ' class="selected"' if row["ref"] == selected else ""
-        cells = "".join(f"<td>{html_text(row[col])}</td>" for col in COLUMNS)
+        cells = "".join(f"<td>{html_text(flat_text(col, row[col]))}</td>" for col in COLUMNS)
         body.append(f'<tr data-ref="{html_text(row["ref"])}"{cls}>{cells}</tr>')
     return f'{STYLE}<table class="event-list"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 

@@ -12,16 +12,15 @@ static paths whose real path leaves ``static/``.
 from __future__ import annotations
 
 import functools
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import xstatic.pkg.leaflet
 
+from geodata.files import atomic_copy
+
 __all__ = ["STATIC_DIR", "VENDOR_FILES", "ensure_vendor", "local_assets"]
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"  # served by Streamlit beside main.py
 VENDOR_DIR = STATIC_DIR / "vendor"
 
 # Served name -> (package data dir, file name). Only what the maps need: Leaflet and its CSS.
@@ -32,18 +31,6 @@ VENDOR_FILES = {
     "leaflet.js": (xstatic.pkg.leaflet.BASE_DIR, "leaflet.js"),
     "leaflet.css": (xstatic.pkg.leaflet.BASE_DIR, "leaflet.css"),
 }
-
-
-def _copy_atomically(src: Path, dest: Path) -> None:
-    """Copy via a temporary file and rename, so a concurrent server never serves half a file."""
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.")
-    os.close(fd)
-    try:
-        shutil.copyfile(src, tmp)
-        os.replace(tmp, dest)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 @functools.cache
@@ -67,7 +54,7 @@ def ensure_vendor() -> Path:
             raise RuntimeError(f"{src}: missing from its xstatic package; reinstall it (`pip install -r requirements.txt`)")
         dest = VENDOR_DIR / name
         if not dest.is_file() or dest.stat().st_size != src.stat().st_size:
-            _copy_atomically(src, dest)
+            atomic_copy(src, dest)
     return VENDOR_DIR
 
 

@@ -1,0 +1,118 @@
+"""Layers written for GIS users: RFC 7946 GeoJSON files, one folder or one zip.
+
+GeoJSON output follows RFC 7946: WGS84 lon/lat, no ``crs`` member, coordinates rounded to
+6 decimals (about 0.1 m), polygon exterior rings counter-clockwise, features sorted by id,
+keys sorted: byte-identical across runs.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from geodata.errors import DataError, InputError
+from geodata.layers import DEFAULT_LIST_SEPARATOR, LAYER_NAMES, LIST_SEPARATORS, build_layers
+
+__all__ = ["export", "export_zip", "filter_suffix", "flat_text", "flatten_lists", "to_geojson"]
+
+DECIMALS = 6
+
+
+def _round(geom):
+    return shapely.transform(geom, lambda xy: np.round(xy, DECIMALS))
+
+
+def flat_text(field: str, value):
+    """A list property as one string, joined as every writer joins it; other values unchanged."""
+    if isinstance(value, (list, tuple)):
+        return LIST_SEPARATORS.get(field, DEFAULT_LIST_SEPARATOR).join(str(v) for v in value)
+    return value
+
+
+def flatten_lists(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A copy of ``gdf`` whose list properties (all but ``evidence``) are joined into strings.
+
+    Separators come from :data:`geodata.layers.LIST_SEPARATORS` ("; " where items hold commas).
+    """
+    out = gdf.copy()
+    for col in out.columns:
+        if col in ("evidence", out.geometry.name) or out[col].dtype != object:
+            continue
+        if any(isinstance(v, (list, tuple)) for v in out[col]):
+            out[col] = [flat_text(col, v) for v in out[col]]
+    return out
+
+
+def to_geojson(gdf: gpd.GeoDataFrame) -> str:
+    """Serialise a layer as RFC 7946 GeoJSON text (deterministic).
+
+    List properties are joined into strings (:func:`flatten_lists`); ``evidence`` stays a list
+    of objects.
+
+    Raises
+    ------
+    DataError
+        If the layer is not in WGS84 lon/lat.
+    """
+    if gdf.crs is None or gdf.crs.to_epsg() != 4326:
+        raise DataError(f"to_geojson: layer CRS is {gdf.crs}; RFC 7946 needs EPSG:4326 (call .to_crs(4326) first)")
+    out = flatten_lists(gdf)
+    out["geometry"] = shapely.orient_polygons(_round(out.geometry.values), exterior_cw=False)
+    out = out.set_geometry("geometry").sort_index()
+    out.index = out.index.astype(str)
+    fc = out.to_geo_dict(na="null", show_bbox=False, drop_id=False)
+    return json.dumps(fc, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+
+
+def filter_suffix(date_from=None, date_to=None, sources=None, types=None) -> str:
+    """A file-name suffix that says which filter made an export, e.g. ``2022-01-05_2022-01-07_src-pike-spectator``."""
+    parts = [str(date_from or "start"), str(date_to or "end")]
+    if sources:
+        parts.append("src-" + "+".join(sorted(sources)))
+    if types:
+        parts.append("type-" + "+".join(sorted(types)))
+    return "_".join(parts)
+
+
+def export_zip(layers: dict[str, gpd.GeoDataFrame], suffix: str = "") -> bytes:
+    """All layers as ``<layer>[_<suffix>].geojson`` files in one zip (fixed timestamps: byte-identical)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name in sorted(layers):
+            info = zipfile.ZipInfo(f"{name}{'_' + suffix if suffix else ''}.geojson", date_time=(2022, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, to_geojson(layers[name]))
+    return buf.getvalue()
+
+
+def export(outdir: str | Path, **filters) -> list[Path]:
+    """Write every layer to ``OUTDIR/<layer>.geojson``; return the paths written.
+
+    Raises
+    ------
+    InputError
+        If ``outdir`` is a file or cannot be created or written.
+    """
+    out = Path(outdir)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"export: {out} is a file, not a directory; give a directory path")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"export: cannot create {out} ({exc.strerror}); choose a writable directory") from None
+    layers = build_layers(**filters)
+    written = []
+    for name in LAYER_NAMES:
+        path = out / f"{name}.geojson"
+        try:
+            path.write_text(to_geojson(layers[name]), encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"export: cannot write {path} ({exc.strerror}); choose a writable directory") from None
+        written.append(path)
+    return written
