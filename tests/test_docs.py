@@ -34,3 +34,14 @@ def test_readme_names_every_dashboard_page():
     assert titles, "no st.Page titles found in dashboard/main.py"
     for title in titles:
         assert f"**{title}**" in README, f"README misses the dashboard page {title!r}"
+
+
+def test_readme_layout_names_every_module():
+    """A newcomer finds every module from the README's layout table (ARCHITECTURE.md has the map)."""
+    layout = README[README.index("## Layout"):README.index("## The dashboard")]
+    for package in ("geodata", "dashboard"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if path.name in ("__init__.py", "__main__.py") or "views" in path.parts:
+                continue
+            assert f"`{path.name}`" in layout, f"README's layout table misses {path.relative_to(ROOT)}"
+    assert (ROOT / "ARCHITECTURE.md").is_file()

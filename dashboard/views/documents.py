@@ -1,7 +1,7 @@
 """Your document: the places a text names, on a map of their own; nothing reaches the catalogue.
 
 A text comes from an uploaded .txt file or from the text box. It lives in this session only
-(``st.session_state``), is decoded by ``geodata.geoparse.textinput.decode_text`` (bad input gets its
+(``st.session_state``), is decoded by ``geodata.geoparse.decode_text`` (bad input gets its
 one-line message) and parsed by ``geodata.mentions.document_mentions``.
 """
 
@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 
+import geopandas as gpd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -18,14 +20,24 @@ from dashboard.serving import offline
 from geodata.errors import InputError
 from geodata.writers import to_geojson
 from geodata.mentions import document_mentions, places_mentioned
-from geodata.geoparse.textinput import decode_text
+from geodata.geoparse import decode_text
 
 MAX_BYTES = 2_000_000
 UPLOAD_KEY = "document_file"
 TEXT_KEY = "document_text"
-STORE_KEY = "_document"  # {"digest": sha256 of name and bytes, "name": str, "mentions": GeoDataFrame}
+STORE_KEY = "_document"  # a ParsedDocument
 PASTED = "pasted text"
 TABLE_COLUMNS = ["text", "name", "kind", "country", "sentence", "start", "end", "confidence"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ParsedDocument:
+    """The user's document as parsed once in this session: ``digest`` (sha256 of name and bytes)
+    says whether a rerun brings the same document, ``mentions`` is its mentions layer."""
+
+    digest: str
+    name: str
+    mentions: gpd.GeoDataFrame
 
 
 def _input() -> tuple[str, bytes] | None:
@@ -41,12 +53,12 @@ def _mentions(name: str, raw: bytes):
     """Parse once per distinct document in this session; the result stays in session state."""
     digest = hashlib.sha256(name.encode("utf-8") + b"\0" + raw).hexdigest()
     stored = st.session_state.get(STORE_KEY)
-    if stored and stored["digest"] == digest:
-        return stored["mentions"]
+    if isinstance(stored, ParsedDocument) and stored.digest == digest:
+        return stored.mentions
     st.session_state.pop(STORE_KEY, None)
     text = decode_text(raw, name, MAX_BYTES, size_hint=f"the limit here is {MAX_BYTES // 1_000_000} MB; split the text")
     mentions = document_mentions(text, name)
-    st.session_state[STORE_KEY] = {"digest": digest, "name": name, "mentions": mentions}
+    st.session_state[STORE_KEY] = ParsedDocument(digest=digest, name=name, mentions=mentions)
     return mentions
 
 
