@@ -145,7 +145,7 @@ def current_version(conn: Connection) -> int:
     return int(found or 0)
 
 
-def migrate(conn: Connection, where: str) -> list[int]:
+def migrate(conn: Connection, where: str, migrations: tuple[Migration, ...] = MIGRATIONS) -> list[int]:
     """Apply the missing migrations on ``conn``'s open transaction.
 
     Parameters
@@ -154,6 +154,8 @@ def migrate(conn: Connection, where: str) -> list[int]:
         A connection inside a transaction (``engine.begin()``); the caller commits.
     where : str
         Names the database in messages (its URL without password).
+    migrations : tuple of Migration
+        The ordered steps (default :data:`MIGRATIONS`; tests pass their own).
 
     Returns
     -------
@@ -170,14 +172,15 @@ def migrate(conn: Connection, where: str) -> list[int]:
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
     metadata.create_all(conn, tables=[schema_version])
     have = current_version(conn)
-    if have > SCHEMA_VERSION:
+    known = migrations[-1].version
+    if have > known:
         raise DataError(
-            f"{where}: the store's schema is version {have}, newer than this code's {SCHEMA_VERSION}; "
+            f"{where}: the store's schema is version {have}, newer than this code's {known}; "
             "update Qantar Atlas (git pull) before using this database"
         )
     applied = []
     now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-    for step in MIGRATIONS:
+    for step in migrations:
         if step.version > have:
             step.apply(conn)
             conn.execute(schema_version.insert().values(version=step.version, description=step.description,
