@@ -4,10 +4,13 @@ A suggestion is one sentence of a source holding a trigger word of the vocabular
 ``geodata/data/event_triggers.toml`` (mapped to the catalogue's event types) and a place:
 
 * **place**: from the geoparser (:func:`geodata.geoparse.parse`), demonyms left out; of the
-  sentence's places, those in the document's main country come first, then the most precise
-  kind (landmark, city, region, country), then the first named. A sentence with a trigger but
-  no place gets the document's main country at ``geo_precision`` 3 (the coarsest honest place)
-  and a lower confidence;
+  sentence's places, those in the document's main country come first (Kazakhstan whenever
+  the document names a place there: the atlas maps Kazakhstan, and analyses of it name Russia
+  more often), then the most precise kind (landmark, city, region, country), then the first
+  named. A sentence with a trigger but no place takes the place of the sentence before it in
+  the same paragraph (news goes on "There were dead on both sides." after naming the town),
+  else the document's main country at ``geo_precision`` 3 (the coarsest honest place), each
+  with a lower confidence;
 * **type**: the first type of the vocabulary file with a trigger in the sentence;
 * **date**: :func:`geodata.store.dates.date_of`, resolved against the source's date;
 * **confidence**: the type's weight, times the place's geoparse confidence (0.5 for the
@@ -40,6 +43,9 @@ TRIGGERS_PATH = Path(__file__).resolve().parent.parent / "data" / "event_trigger
 _KIND_RANK = {"landmark": 0, "city": 1, "region": 2, "country": 3}
 _GEO_PRECISION = {"landmark": 1, "city": 1, "region": 3, "country": 3}
 _FALLBACK_PLACE_FACTOR = 0.5
+_PREVIOUS_SENTENCE_FACTOR = 0.6
+# The atlas's own country: preferred as the main country whenever a document names a place in it.
+_ATLAS_COUNTRY = "KZ"
 _NO_DATE_FACTOR = 0.8
 
 
@@ -121,10 +127,13 @@ def suggestion_id(source_id: str, start: int, end: int) -> str:
 
 
 def _main_country(mentions: list[Mention]) -> str | None:
-    """The country the document names most often (ties: alphabetical), None without places."""
+    """Kazakhstan if the document names a place there, else the country it names most often
+    (ties: alphabetical); None without places."""
     counts = collections.Counter(m.place.country for m in mentions if m.place.country)
     if not counts:
         return None
+    if _ATLAS_COUNTRY in counts:
+        return _ATLAS_COUNTRY
     return min(counts, key=lambda c: (-counts[c], c))
 
 
@@ -162,16 +171,23 @@ def suggest_events(text: str, *, source_id: str, reference: dt.date) -> list[Sug
     for m in places:
         by_sentence[(m.sentence_start, m.sentence_end)].append(m)
     out = []
+    previous: Mention | None = None  # the best place of the sentence before, in the same paragraph
     for start, end in sentence_spans(text):
+        if previous is not None and "\n" in text[previous.end:start]:
+            previous = None
         sentence = text[start:end]
+        inside = [m for m in places if start <= m.start and m.end <= end] or by_sentence.get((start, end), [])
+        best = _best_place(inside, country) if inside else None
         kind = next((t for t in triggers if t.pattern.search(sentence)), None)
+        inherited, previous = previous, best or previous
         if kind is None:
             continue
-        inside = [m for m in places if start <= m.start and m.end <= end] or by_sentence.get((start, end), [])
-        if inside:
-            best = _best_place(inside, country)
+        if best is not None:
             place, geo_precision = best.place.id, _GEO_PRECISION[best.place.kind]
             place_factor = best.confidence
+        elif inherited is not None:
+            place, geo_precision = inherited.place.id, _GEO_PRECISION[inherited.place.kind]
+            place_factor = inherited.confidence * _PREVIOUS_SENTENCE_FACTOR
         elif country is not None:
             place, geo_precision, place_factor = f"country:{country}", 3, _FALLBACK_PLACE_FACTOR
         else:
