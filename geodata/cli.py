@@ -115,6 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("claims", help="print the checks of the seeds' geographic claims as a JSON array")
     p.set_defaults(func=cmd_claims)
+    from geodata.store.cli import add_store_commands  # the user's store: sources and events
+    add_store_commands(sub)
     return parser
 
 

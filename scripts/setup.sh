@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
 # Installs everything Qantar Atlas needs on a fresh machine: the pinned Python
-# packages and, with --browser, Debian's Chromium for the end-to-end tests.
+# packages; with --browser, Debian's Chromium for the end-to-end tests and Debian's
+# PostgreSQL for the store's tests; with --postgres, PostgreSQL only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+want=()
+for arg in "$@"; do
+  case "$arg" in
+    --browser) [[ -x /usr/bin/chromium ]] || want+=(chromium)
+               compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || want+=(postgresql) ;;
+    --postgres) compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || want+=(postgresql) ;;
+    *) echo "setup: unknown option $arg; use --browser or --postgres" >&2; exit 2 ;;
+  esac
+done
 python3 -m pip install --quiet --disable-pip-version-check -r requirements.txt
-if [[ "${1:-}" == "--browser" ]] && [[ ! -x /usr/bin/chromium ]]; then
+if (( ${#want[@]} )); then
   if [[ "$(id -u)" == "0" ]]; then
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${want[@]}" >/dev/null
   else
-    echo "setup: /usr/bin/chromium is missing; run 'sudo apt-get install -y chromium' for the browser tests" >&2
+    echo "setup: ${want[*]} missing; run 'sudo apt-get install -y ${want[*]}' for the tests that need them" >&2
     exit 1
   fi
 fi
