@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,17 +23,20 @@ from typing import Iterable, Mapping
 
 from jsonschema import Draft202012Validator
 
+from geodata.dates import overlaps, parse_date, parse_file_date
 from geodata.errors import DataError
 from geodata.gazetteer import load_gazetteer
-from geodata.schemas import SCHEMAS
-from geodata.sources import Evidence, verify_evidence
+from geodata.schemas import RECORDS, SCHEMAS, Event, Figure, TroopMovement
+from geodata.sources import EvidenceError, verify_evidence
 
 __all__ = [
     "CATALOGUE_DIR",
     "PERIOD",
     "Catalogue",
+    "CatalogueError",
     "Event",
     "Figure",
+    "Problem",
     "TroopMovement",
     "check_catalogue",
     "filter_events",
@@ -45,73 +47,36 @@ __all__ = [
 CATALOGUE_DIR = Path(__file__).resolve().parent / "data" / "catalogue"
 # The unrest began on 2 January 2022; a month's slack either side catches typos like 2021-01-05.
 PERIOD = (dt.date(2021, 12, 1), dt.date(2022, 12, 31))
-_VALIDATORS = {name: Draft202012Validator(schema) for name, (_, _, schema) in SCHEMAS.items()}
-_SENTINEL = "\x00where\x00"
+_VALIDATORS = {file: Draft202012Validator(schema) for file, schema in SCHEMAS.items()}
 
 
 @dataclass(frozen=True)
-class Event:
-    """Something that happened, or was said to happen, at a place and time."""
+class Problem:
+    """One thing wrong in the catalogue files, and how to fix it.
 
-    id: str
-    date_start: dt.date
-    date_end: dt.date
-    date_precision: str
-    date_note: str
-    place: str
-    geo_precision: int
-    type: str
-    actors: tuple[str, ...]
-    description: str
-    status: str
-    claimant: str
-    evidence: tuple[Evidence, ...]
+    ``noun`` (event, troop, figure), ``entry_id`` and ``field`` (a path such as
+    ``evidence[0].quote``) are empty for a problem with a whole file.
+    """
 
-    @property
-    def source_ids(self) -> tuple[str, ...]:
-        """The sources cited, sorted, without repeats."""
-        return tuple(sorted({e.source_id for e in self.evidence}))
+    file: str
+    noun: str
+    entry_id: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        if not self.noun:
+            return f"{self.file}: {self.message}"
+        return f"{self.file}: {self.noun} '{self.entry_id}' field '{self.field}': {self.message}"
 
 
-@dataclass(frozen=True)
-class TroopMovement:
-    """A contingent's move from ``origin`` to ``destination`` (gazetteer ids)."""
+class CatalogueError(DataError):
+    """The catalogue does not load: the first problem as the message, all of them in ``problems``."""
 
-    id: str
-    contributor: str
-    origin: str
-    origin_precision: int
-    origin_note: str
-    destination: str
-    destination_precision: int
-    destination_note: str
-    date_start: dt.date
-    date_end: dt.date
-    date_precision: str
-    date_note: str
-    sizes: tuple[str, ...]
-    event: str
-    description: str
-    evidence: tuple[Evidence, ...]
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One number (or number-word) one claimant gives about the events."""
-
-    id: str
-    metric: str
-    value: int | None
-    qualifier: str
-    as_of: dt.date
-    as_of_precision: str
-    as_of_note: str
-    place: str
-    geo_precision: int
-    claimant: str
-    event: str
-    note: str
-    evidence: tuple[Evidence, ...]
+    def __init__(self, problems: list[Problem]):
+        self.problems = tuple(problems)
+        more = f" (+{len(problems) - 1} more; check_catalogue lists them all)" if len(problems) > 1 else ""
+        super().__init__(f"{problems[0]}{more}")
 
 
 @dataclass(frozen=True)
@@ -139,80 +104,65 @@ def _field_path(parts: Iterable) -> str:
     return out
 
 
-def _schema_problems(file: str, noun: str, eid: str, entry: object) -> list[str]:
-    """One line per schema violation, naming the field and what is expected."""
+def _schema_problems(file: str, noun: str, eid: str, entry: object) -> list[Problem]:
+    """One problem per schema violation, naming the field and what is expected."""
     problems = []
+
+    def add(field: str, message: str) -> None:
+        problems.append(Problem(file, noun, eid, field, message))
+
     for err in sorted(_VALIDATORS[file].iter_errors(entry), key=lambda e: (list(map(str, e.absolute_path)), e.message)):
         path = list(err.absolute_path)
         if err.validator == "required":
-            missing = [k for k in err.validator_value if k not in err.instance]
-            for key in missing:
-                problems.append(f"{file}: {noun} '{eid}' field '{_field_path([*path, key])}': missing; add it (see the file header)")
-            continue
-        if err.validator == "additionalProperties":
+            for key in (k for k in err.validator_value if k not in err.instance):
+                add(_field_path([*path, key]), "missing; add it (see the file header)")
+        elif err.validator == "additionalProperties":
             allowed = err.schema.get("properties", {})
             for key in sorted(k for k in err.instance if k not in allowed):
-                problems.append(f"{file}: {noun} '{eid}' field '{_field_path([*path, key])}': unknown field; remove or rename it")
-            continue
-        if err.validator == "not" and not path:
-            problems.append(f"{file}: {noun} '{eid}' field 'value': a word qualifier ({entry.get('qualifier')!r}) stands for the number; drop the value or the word")
-            continue
-        field = _field_path(path) or "(entry)"
-        problems.append(f"{file}: {noun} '{eid}' field '{field}': {err.message}")
+                add(_field_path([*path, key]), "unknown field; remove or rename it")
+        elif err.validator == "not" and not path:
+            # The one "not" a derived schema has: a field declared absent_when (Figure.value).
+            (field,) = err.validator_value["required"]
+            add(field, f"a word qualifier ({entry.get('qualifier')!r}) stands for the number; drop the value or the word")
+        else:
+            add(_field_path(path) or "(entry)", err.message)
     return problems
 
 
-def _parse_date(file: str, noun: str, eid: str, field: str, text: str, problems: list[str]) -> dt.date | None:
-    try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        problems.append(f"{file}: {noun} '{eid}' field '{field}': {text!r} is not a real date; write YYYY-MM-DD")
-        return None
-    if not PERIOD[0] <= day <= PERIOD[1]:
-        problems.append(f"{file}: {noun} '{eid}' field '{field}': {text} is outside {PERIOD[0]}..{PERIOD[1]}; check the year")
-        return None
-    return day
-
-
-def _verify(file: str, noun: str, eid: str, i: int, ev: dict, problems: list[str]) -> Evidence | None:
-    """verify_evidence, with its message re-worded into this module's one-line form."""
-    try:
-        return verify_evidence(ev, _SENTINEL)
-    except DataError as exc:
-        m = re.match(rf"^{re.escape(_SENTINEL)}(\.[\w/]+)?: (.*)$", str(exc), re.S)
-        suffix, rest = (m.group(1) or "", m.group(2)) if m else ("", str(exc))
-        problems.append(f"{file}: {noun} '{eid}' field 'evidence[{i}]{suffix}': {rest}")
-        return None
-
-
-def _check_entry(file: str, noun: str, eid: str, entry: dict, problems: list[str]) -> dict | None:
+def _check_entry(file: str, noun: str, eid: str, entry: dict, problems: list[Problem]) -> dict | None:
     """Typed field values of one schema-valid entry, or None (problems appended)."""
     before = len(problems)
     out: dict = {}
-    date_fields = ("as_of",) if noun == "figure" else ("date_start", "date_end")
-    for f in date_fields:
-        out[f] = _parse_date(file, noun, eid, f, entry[f], problems)
+    for f in ("as_of",) if noun == "figure" else ("date_start", "date_end"):
+        try:
+            out[f] = parse_file_date(entry[f], PERIOD)
+        except ValueError as exc:
+            problems.append(Problem(file, noun, eid, f, str(exc)))
+            out[f] = None
     if noun != "figure" and out["date_start"] and out["date_end"] and out["date_end"] < out["date_start"]:
-        problems.append(
-            f"{file}: {noun} '{eid}' field 'date_end': {entry['date_end']} is before date_start {entry['date_start']}; swap or fix them"
-        )
+        problems.append(Problem(file, noun, eid, "date_end", f"{entry['date_end']} is before date_start {entry['date_start']}; swap or fix them"))
     gz = load_gazetteer()
     for f in ("origin", "destination") if noun == "troop" else ("place",):
         if not gz.has(entry[f]):
-            problems.append(
-                f"{file}: {noun} '{eid}' field '{f}': unknown place id {entry[f]!r}; use an id from the gazetteer "
+            problems.append(Problem(
+                file, noun, eid, f, f"unknown place id {entry[f]!r}; use an id from the gazetteer "
                 f"(python -m geodata geocode NAME) or add it to geodata/data/curated.toml"
-            )
-    out["evidence"] = tuple(_verify(file, noun, eid, i, ev, problems) for i, ev in enumerate(entry["evidence"]))
+            ))
+    evidence = []
+    for i, ev in enumerate(entry["evidence"]):
+        try:
+            evidence.append(verify_evidence(ev, f"{file}: {noun} '{eid}' evidence[{i}]"))
+        except EvidenceError as exc:
+            field = f"evidence[{i}]" + (f".{exc.field}" if exc.field else "")
+            problems.append(Problem(file, noun, eid, field, exc.problem))
+    out["evidence"] = tuple(evidence)
     return out if len(problems) == before else None
 
 
-def _build(noun: str, entry: dict, typed: dict):
-    if noun == "event":
-        return Event(**{**entry, **typed, "actors": tuple(entry["actors"])})
-    if noun == "troop":
-        return TroopMovement(**{"event": "", **entry, **typed, "sizes": tuple(entry["sizes"])})
-    return Figure(**{"value": None, "event": "", "note": "", **entry, **typed})
+def _build(record: type, entry: dict, typed: dict):
+    """The record from a checked entry: TOML lists become tuples, typed values replace strings."""
+    lists = {k: tuple(v) for k, v in entry.items() if isinstance(v, list)}
+    return record(**{**entry, **lists, **typed})
 
 
 def check_catalogue(tables: Mapping[str, dict]) -> tuple[list[str], dict[str, list]]:
@@ -227,27 +177,28 @@ def check_catalogue(tables: Mapping[str, dict]) -> tuple[list[str], dict[str, li
     Returns
     -------
     (problems, built)
-        One line per problem, in file order; and the entries that passed, by noun.
+        One :class:`Problem` per thing wrong, in file order (``str()`` of each is its
+        one-line message); and the entries that passed, by noun.
     """
-    problems: list[str] = []
+    problems: list[Problem] = []
     built: dict[str, list] = {"event": [], "troop": [], "figure": []}
     seen: dict[str, str] = {}
     # Cross-references check against every declared id, so one broken entry is one problem.
     declared: dict[str, set[str]] = {"event": set(), "troop": set(), "figure": set()}
-    for file, (key, noun, _) in SCHEMAS.items():
+    for file, (key, noun, record) in RECORDS.items():
         if file not in tables:
-            problems.append(f"{file}: missing from the catalogue; restore it from git")
+            problems.append(Problem(file, "", "", "", "missing from the catalogue; restore it from git"))
             continue
         doc = tables[file]
         extra = sorted(set(doc) - {key})
         if extra:
-            problems.append(f"{file}: unexpected top-level key {extra[0]!r}; entries are [[{key}]] tables")
+            problems.append(Problem(file, "", "", "", f"unexpected top-level key {extra[0]!r}; entries are [[{key}]] tables"))
         entries = doc.get(key, [])
         for n, entry in enumerate(entries):
             eid = entry.get("id") if isinstance(entry, dict) and isinstance(entry.get("id"), str) else f"#{n}"
             schema_problems = _schema_problems(file, noun, eid, entry)
             if eid in seen:
-                problems.append(f"{file}: {noun} '{eid}' field 'id': duplicate id, already used in {seen[eid]}; ids must be unique across the catalogue")
+                problems.append(Problem(file, noun, eid, "id", f"duplicate id, already used in {seen[eid]}; ids must be unique across the catalogue"))
             seen.setdefault(eid, file)
             declared[noun].add(eid)
             if schema_problems:
@@ -255,17 +206,17 @@ def check_catalogue(tables: Mapping[str, dict]) -> tuple[list[str], dict[str, li
                 continue
             typed = _check_entry(file, noun, eid, entry, problems)
             if typed is not None:
-                built[noun].append(_build(noun, entry, typed))
+                built[noun].append(_build(record, entry, typed))
     events, figures = declared["event"], declared["figure"]
     for f in built["figure"]:
         if f.event and f.event not in events:
-            problems.append(f"figures.toml: figure '{f.id}' field 'event': no event {f.event!r} in events.toml")
+            problems.append(Problem("figures.toml", "figure", f.id, "event", f"no event {f.event!r} in events.toml"))
     for t in built["troop"]:
         if t.event and t.event not in events:
-            problems.append(f"troops.toml: troop '{t.id}' field 'event': no event {t.event!r} in events.toml")
+            problems.append(Problem("troops.toml", "troop", t.id, "event", f"no event {t.event!r} in events.toml"))
         for i, size in enumerate(t.sizes):
             if size not in figures:
-                problems.append(f"troops.toml: troop '{t.id}' field 'sizes[{i}]': no figure {size!r} in figures.toml")
+                problems.append(Problem("troops.toml", "troop", t.id, f"sizes[{i}]", f"no figure {size!r} in figures.toml"))
     return problems, built
 
 
@@ -281,13 +232,12 @@ def parse_catalogue(tables: Mapping[str, dict], origin: str = "catalogue") -> Ca
 
     Raises
     ------
-    DataError
-        The first problem as one line, with the count of any others.
+    CatalogueError
+        A DataError: the first problem as one line, with the count of any others.
     """
     problems, built = check_catalogue(tables)
     if problems:
-        more = f" (+{len(problems) - 1} more; check_catalogue lists them all)" if len(problems) > 1 else ""
-        raise DataError(problems[0] + more)
+        raise CatalogueError(problems)
     return Catalogue(
         events=tuple(sorted(built["event"], key=lambda e: e.id)),
         troops=tuple(sorted(built["troop"], key=lambda e: e.id)),
@@ -299,7 +249,7 @@ def parse_catalogue(tables: Mapping[str, dict], origin: str = "catalogue") -> Ca
 def read_tables(path: Path) -> dict[str, dict]:
     """Parse the three TOML files of a catalogue directory (DataError if one is unreadable)."""
     tables = {}
-    for file in SCHEMAS:
+    for file in RECORDS:
         fp = Path(path) / file
         try:
             with fp.open("rb") as fh:
@@ -334,15 +284,6 @@ def load_catalogue(path: Path | str | None = None) -> Catalogue:
     return _load(Path(path or CATALOGUE_DIR).resolve())
 
 
-def _as_date(value: dt.date | str | None, name: str) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise DataError(f"filter_events: {name}={value!r} is not a date; give YYYY-MM-DD") from None
-
-
 def filter_events(
     events: Iterable[Event],
     date_from: dt.date | str | None = None,
@@ -367,19 +308,23 @@ def filter_events(
     list of Event
         In the input order.
 
+    Raises
+    ------
+    InputError
+        If ``date_from`` or ``date_to`` is not a date (read by ``geodata.dates.parse_date``).
+
     Examples
     --------
     >>> [e.id for e in filter_events(load_catalogue().events, "2022-01-10", "2022-01-10", types=["meeting"])]
     ['csto-virtual-meeting']
     """
-    lo, hi = _as_date(date_from, "date_from"), _as_date(date_to, "date_to")
+    lo, hi = parse_date(date_from, "date_from"), parse_date(date_to, "date_to")
     src = None if sources is None else set(sources)
     kinds = None if types is None else set(types)
     return [
         e
         for e in events
-        if (lo is None or e.date_end >= lo)
-        and (hi is None or e.date_start <= hi)
+        if overlaps(e.date_start, e.date_end, lo, hi)
         and (src is None or src.intersection(x.source_id for x in e.evidence))
         and (kinds is None or e.type in kinds)
     ]

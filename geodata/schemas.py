@@ -1,23 +1,38 @@
-"""JSON Schemas (draft 2020-12, as Python dicts) for the catalogue files.
+"""The catalogue's records, declared once, and the JSON Schema derived from them.
 
-``geodata/catalogue.py`` validates every entry of ``events.toml``, ``troops.toml`` and
-``figures.toml`` against these with ``jsonschema`` before the checks a schema cannot
-express (dates in order, places in the gazetteer, quotes at their spans, cross-references).
-The vocabularies below are the closed lists the data files document in their headers.
+Each record (:class:`Event`, :class:`TroopMovement`, :class:`Figure`, and
+:class:`geodata.sources.Evidence` inside them) is a dataclass: its type hints say what a
+field holds once loaded, its ``metadata`` holds the JSON Schema keywords (draft 2020-12)
+that the TOML value must also meet (allowed values, patterns, minimum ...), and a field
+with a default may be left out of the file. :func:`json_schema` walks those declarations,
+so ``geodata/catalogue.py`` validates every entry against a schema nobody writes by hand,
+before the checks a schema cannot express (dates in order, places in the gazetteer, quotes
+at their spans, cross-references). The vocabularies are the closed lists the data files
+document in their headers.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import types
+import typing
+from dataclasses import dataclass, field
+
+from geodata.sources import Evidence
+
 __all__ = [
     "DATE_PRECISIONS",
-    "EVENT_SCHEMA",
     "EVENT_TYPES",
-    "EVIDENCE_SCHEMA",
-    "FIGURE_SCHEMA",
     "QUALIFIERS",
+    "RECORDS",
     "SCHEMAS",
     "STATUSES",
-    "TROOP_SCHEMA",
+    "WORD_QUALIFIERS",
+    "Event",
+    "Figure",
+    "TroopMovement",
+    "json_schema",
 ]
 
 EVENT_TYPES = (
@@ -45,111 +60,159 @@ STATUSES = ("reported", "disputed", "denied")
 WORD_QUALIFIERS = ("dozens", "hundreds", "several", "many")
 QUALIFIERS = ("", "up to", "about", "some", "at least", "more than", "only", *WORD_QUALIFIERS)
 
-_ID = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
-_DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
-_PLACE = {"type": "string", "pattern": r"^(gn:[0-9]+|country:[A-Z]{2}|region:[A-Z]{2}-[A-Z0-9]+|landmark:[a-z0-9-]+)$"}
-_GEO_PRECISION = {"type": "integer", "enum": [1, 2, 3]}
-_TEXT = {"type": "string"}
-_NONEMPTY = {"type": "string", "minLength": 1}
-_OFFSET = {"type": "integer", "minimum": 0}
+# Field metadata: JSON Schema keywords the TOML value must meet on top of its type.
+_ID = {"pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
+_PLACE = {"pattern": r"^(gn:[0-9]+|country:[A-Z]{2}|region:[A-Z]{2}-[A-Z0-9]+|landmark:[a-z0-9-]+)$"}
+_GEO_PRECISION = {"enum": [1, 2, 3]}
+_NONEMPTY = {"minLength": 1}
+_EVIDENCE = {"minItems": 1}
+_DATE_PRECISION = {"enum": list(DATE_PRECISIONS)}
+# A date is written as an ISO string in TOML (a bare TOML date would be a second spelling).
+_DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 
-EVIDENCE_SCHEMA = {
-    "type": "object",
-    "required": ["source_id", "document", "start", "end", "quote"],
-    "additionalProperties": False,
-    "properties": {
-        "source_id": _NONEMPTY,
-        "document": _NONEMPTY,
-        "start": _OFFSET,
-        "end": _OFFSET,
-        "quote": _NONEMPTY,
-    },
-}
-_EVIDENCE_LIST = {"type": "array", "minItems": 1, "items": EVIDENCE_SCHEMA}
 
-EVENT_SCHEMA = {
-    "type": "object",
-    "required": [
-        "id", "date_start", "date_end", "date_precision", "date_note", "place", "geo_precision",
-        "type", "actors", "description", "status", "claimant", "evidence",
-    ],
-    "additionalProperties": False,
-    "properties": {
-        "id": _ID,
-        "date_start": _DATE,
-        "date_end": _DATE,
-        "date_precision": {"enum": list(DATE_PRECISIONS)},
-        "date_note": _TEXT,
-        "place": _PLACE,
-        "geo_precision": _GEO_PRECISION,
-        "type": {"enum": list(EVENT_TYPES)},
-        "actors": {"type": "array", "items": _NONEMPTY},
-        "description": _NONEMPTY,
-        "status": {"enum": list(STATUSES)},
-        "claimant": _TEXT,
-        "evidence": _EVIDENCE_LIST,
-    },
-}
+@dataclass(frozen=True, kw_only=True)
+class Event:
+    """Something that happened, or was said to happen, at a place and time."""
 
-TROOP_SCHEMA = {
-    "type": "object",
-    "required": [
-        "id", "contributor", "origin", "origin_precision", "origin_note", "destination",
-        "destination_precision", "destination_note", "date_start", "date_end", "date_precision",
-        "date_note", "sizes", "description", "evidence",
-    ],
-    "additionalProperties": False,
-    "properties": {
-        "id": _ID,
-        "contributor": _NONEMPTY,
-        "origin": _PLACE,
-        "origin_precision": _GEO_PRECISION,
-        "origin_note": _TEXT,
-        "destination": _PLACE,
-        "destination_precision": _GEO_PRECISION,
-        "destination_note": _TEXT,
-        "date_start": _DATE,
-        "date_end": _DATE,
-        "date_precision": {"enum": list(DATE_PRECISIONS)},
-        "date_note": _TEXT,
-        "sizes": {"type": "array", "items": _ID, "uniqueItems": True},
-        "event": _ID,
-        "description": _NONEMPTY,
-        "evidence": _EVIDENCE_LIST,
-    },
-}
+    id: str = field(metadata=_ID)
+    date_start: dt.date
+    date_end: dt.date
+    date_precision: str = field(metadata=_DATE_PRECISION)
+    date_note: str
+    place: str = field(metadata=_PLACE)
+    geo_precision: int = field(metadata=_GEO_PRECISION)
+    type: str = field(metadata={"enum": list(EVENT_TYPES)})
+    actors: tuple[str, ...] = field(metadata={"items": _NONEMPTY})
+    description: str = field(metadata=_NONEMPTY)
+    status: str = field(metadata={"enum": list(STATUSES)})
+    claimant: str
+    evidence: tuple[Evidence, ...] = field(metadata=_EVIDENCE)
 
-FIGURE_SCHEMA = {
-    "type": "object",
-    "required": [
-        "id", "metric", "qualifier", "as_of", "as_of_precision", "as_of_note", "place",
-        "geo_precision", "claimant", "evidence",
-    ],
-    "additionalProperties": False,
-    "properties": {
-        "id": _ID,
-        "metric": {"type": "string", "pattern": "^[a-z][a-z0-9]*(_[a-z0-9]+)*$"},
-        "value": {"type": "integer", "minimum": 0},
-        "qualifier": {"enum": list(QUALIFIERS)},
-        "as_of": _DATE,
-        "as_of_precision": {"enum": list(DATE_PRECISIONS)},
-        "as_of_note": _TEXT,
-        "place": _PLACE,
-        "geo_precision": _GEO_PRECISION,
-        "claimant": _TEXT,
-        "event": _ID,
-        "note": _TEXT,
-        "evidence": _EVIDENCE_LIST,
-    },
+    @property
+    def source_ids(self) -> tuple[str, ...]:
+        """The sources cited, sorted, without repeats."""
+        return tuple(sorted({e.source_id for e in self.evidence}))
+
+
+@dataclass(frozen=True, kw_only=True)
+class TroopMovement:
+    """A contingent's move from ``origin`` to ``destination`` (gazetteer ids)."""
+
+    id: str = field(metadata=_ID)
+    contributor: str = field(metadata=_NONEMPTY)
+    origin: str = field(metadata=_PLACE)
+    origin_precision: int = field(metadata=_GEO_PRECISION)
+    origin_note: str
+    destination: str = field(metadata=_PLACE)
+    destination_precision: int = field(metadata=_GEO_PRECISION)
+    destination_note: str
+    date_start: dt.date
+    date_end: dt.date
+    date_precision: str = field(metadata=_DATE_PRECISION)
+    date_note: str
+    sizes: tuple[str, ...] = field(metadata={"items": _ID, "uniqueItems": True})
+    event: str = field(default="", metadata=_ID)
+    description: str = field(metadata=_NONEMPTY)
+    evidence: tuple[Evidence, ...] = field(metadata=_EVIDENCE)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Figure:
+    """One number (or number-word) one claimant gives about the events."""
+
+    id: str = field(metadata=_ID)
+    metric: str = field(metadata={"pattern": "^[a-z][a-z0-9]*(_[a-z0-9]+)*$"})
     # A number, or a word that stands for one ("dozens"), never neither nor both.
-    "if": {"properties": {"qualifier": {"enum": list(WORD_QUALIFIERS)}}},
-    "then": {"not": {"required": ["value"]}},
-    "else": {"required": ["value"]},
-}
+    value: int | None = field(default=None, metadata={"minimum": 0, "absent_when": ("qualifier", WORD_QUALIFIERS)})
+    qualifier: str = field(metadata={"enum": list(QUALIFIERS)})
+    as_of: dt.date
+    as_of_precision: str = field(metadata=_DATE_PRECISION)
+    as_of_note: str
+    place: str = field(metadata=_PLACE)
+    geo_precision: int = field(metadata=_GEO_PRECISION)
+    claimant: str
+    event: str = field(default="", metadata=_ID)
+    note: str = ""
+    evidence: tuple[Evidence, ...] = field(metadata=_EVIDENCE)
 
-# File name -> (TOML array key, singular noun for messages, schema).
-SCHEMAS = {
-    "events.toml": ("event", "event", EVENT_SCHEMA),
-    "troops.toml": ("troop", "troop", TROOP_SCHEMA),
-    "figures.toml": ("figure", "figure", FIGURE_SCHEMA),
+
+def _type_schema(hint) -> dict:
+    """The JSON Schema of a TOML value that loads into ``hint``."""
+    if hint is str:
+        return {"type": "string"}
+    if hint is int:
+        return {"type": "integer"}
+    if hint is dt.date:
+        return {"type": "string", "pattern": _DATE_PATTERN}
+    if dataclasses.is_dataclass(hint):
+        return json_schema(hint)
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        return {"type": "array", "items": _type_schema(args[0])}
+    if origin in (typing.Union, types.UnionType) and type(None) in args and len(args) == 2:
+        # Optional: None stands for "left out of the file", never for a TOML value.
+        return _type_schema(next(a for a in args if a is not type(None)))
+    raise TypeError(f"json_schema: no JSON Schema for type {hint!r}; declare str, int, date, tuple[X, ...] or a dataclass")
+
+
+def _field_schema(hint, metadata: typing.Mapping) -> dict:
+    schema = _type_schema(hint)
+    keywords = {k: v for k, v in metadata.items() if k != "absent_when"}
+    if "items" in keywords:
+        keywords["items"] = {**schema["items"], **keywords["items"]}
+    if "enum" in keywords and schema.get("type") == "string":
+        # A list of strings already fixes the type; a second "not a string" line would only repeat it.
+        del schema["type"]
+    return {**schema, **keywords}
+
+
+def json_schema(record_type: type) -> dict:
+    """Derive the JSON Schema (draft 2020-12) of one catalogue entry from its dataclass.
+
+    Parameters
+    ----------
+    record_type : dataclass type
+        :class:`Event`, :class:`TroopMovement`, :class:`Figure` or
+        :class:`geodata.sources.Evidence`.
+
+    Returns
+    -------
+    dict
+        An object schema: one property per field (its type from the type hint, its
+        keywords from the field's metadata), ``required`` for every field without a
+        default, no other properties; a field declared with
+        ``absent_when=(other, values)`` must be left out when ``other`` is one of
+        ``values`` and given otherwise.
+
+    Examples
+    --------
+    >>> json_schema(Event)["properties"]["date_start"]
+    {'type': 'string', 'pattern': '^\\\\d{4}-\\\\d{2}-\\\\d{2}$'}
+    """
+    hints = typing.get_type_hints(record_type)
+    fields = dataclasses.fields(record_type)
+    required = [f.name for f in fields if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+    schema: dict = {
+        "type": "object",
+        "required": required,
+        "additionalProperties": False,
+        "properties": {f.name: _field_schema(hints[f.name], f.metadata) for f in fields},
+    }
+    for f in fields:
+        if "absent_when" in f.metadata:
+            other, values = f.metadata["absent_when"]
+            schema["if"] = {"properties": {other: {"enum": list(values)}}}
+            schema["then"] = {"not": {"required": [f.name]}}
+            schema["else"] = {"required": [f.name]}
+    return schema
+
+
+# File name -> (TOML array key, singular noun for messages, record type).
+RECORDS: dict[str, tuple[str, str, type]] = {
+    "events.toml": ("event", "event", Event),
+    "troops.toml": ("troop", "troop", TroopMovement),
+    "figures.toml": ("figure", "figure", Figure),
 }
+# File name -> the derived schema of one of its entries.
+SCHEMAS: dict[str, dict] = {file: json_schema(record) for file, (_, _, record) in RECORDS.items()}

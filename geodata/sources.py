@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from geodata.errors import DataError
@@ -21,6 +21,7 @@ __all__ = [
     "SEEDS_DIR",
     "Document",
     "Evidence",
+    "EvidenceError",
     "Source",
     "Span",
     "document_text",
@@ -85,13 +86,17 @@ class Source:
 
 @dataclass(frozen=True)
 class Evidence:
-    """A verbatim quote at a span of a seed document, attributed to a source."""
+    """A verbatim quote at a span of a seed document, attributed to a source.
 
-    source_id: str
-    document: str
-    start: int
-    end: int
-    quote: str
+    The field metadata are the JSON Schema keywords a catalogue file's evidence entry must
+    meet (``geodata.schemas.json_schema`` derives the schema from them).
+    """
+
+    source_id: str = field(metadata={"minLength": 1})
+    document: str = field(metadata={"minLength": 1})
+    start: int = field(metadata={"minimum": 0})
+    end: int = field(metadata={"minimum": 0})
+    quote: str = field(metadata={"minLength": 1})
 
     def as_dict(self) -> dict:
         """The evidence as a plain dict, keys in the documented order."""
@@ -195,6 +200,18 @@ def load_sources() -> dict[str, Source]:
     return out
 
 
+class EvidenceError(DataError):
+    """An evidence record that does not hold: which of its fields, and what is wrong.
+
+    ``field`` is ``""`` when the record as a whole is at fault; ``problem`` says what is
+    wrong and how to fix it; ``str()`` is the one-line message ``"WHERE.FIELD: PROBLEM"``.
+    """
+
+    def __init__(self, where: str, field: str, problem: str):
+        self.where, self.field, self.problem = where, field, problem
+        super().__init__(f"{where}{'.' + field if field else ''}: {problem}")
+
+
 def verify_evidence(ev: dict, where: str) -> Evidence:
     """Check one evidence record against the seeds and return it typed.
 
@@ -208,29 +225,30 @@ def verify_evidence(ev: dict, where: str) -> Evidence:
 
     Raises
     ------
-    DataError
-        One line naming ``where``, what is wrong and how to fix it.
+    EvidenceError
+        One line naming ``where``, what is wrong and how to fix it; its ``field`` and
+        ``problem`` let a caller name the entry its own way.
     """
     missing = [k for k in ("source_id", "document", "start", "end", "quote") if k not in ev]
     if missing:
-        raise DataError(f"{where}: missing {', '.join(missing)}; evidence needs source_id, document, start, end, quote")
+        raise EvidenceError(where, "", f"missing {', '.join(missing)}; evidence needs source_id, document, start, end, quote")
     sources = load_sources()
     src = sources.get(ev["source_id"])
     if src is None:
-        raise DataError(f"{where}.source_id: unknown source {ev['source_id']!r}; known: {', '.join(sorted(sources))}")
+        raise EvidenceError(where, "source_id", f"unknown source {ev['source_id']!r}; known: {', '.join(sorted(sources))}")
     text = document_text(ev["document"]) if ev["document"] in load_documents() else None
     if text is None:
-        raise DataError(f"{where}.document: unknown document {ev['document']!r}")
+        raise EvidenceError(where, "document", f"unknown document {ev['document']!r}")
     start, end, quote = ev["start"], ev["end"], ev["quote"]
     if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) or isinstance(end, bool):
-        raise DataError(f"{where}.start/end: must be integers, got {start!r}, {end!r}")
+        raise EvidenceError(where, "start/end", f"must be integers, got {start!r}, {end!r}")
     if text[start:end] != quote:
         found = text.find(quote)
         hint = f"the quote is at [{found}:{found + len(quote)}]" if found >= 0 else "the quote is not in the document"
-        raise DataError(f"{where}.quote: does not match {ev['document']}[{start}:{end}]; {hint}")
+        raise EvidenceError(where, "quote", f"does not match {ev['document']}[{start}:{end}]; {hint}")
     if not src.covers(ev["document"], start, end):
-        raise DataError(
-            f"{where}: [{start}:{end}] of {ev['document']} is outside source {src.id!r}; cite the article that holds it"
+        raise EvidenceError(
+            where, "", f"[{start}:{end}] of {ev['document']} is outside source {src.id!r}; cite the article that holds it"
         )
     return Evidence(src.id, ev["document"], start, end, quote)
 

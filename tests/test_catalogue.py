@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from geodata.catalogue import CATALOGUE_DIR, check_catalogue, filter_events, load_catalogue, parse_catalogue, read_tables
-from geodata.errors import DataError
+from geodata.errors import DataError, InputError
 from geodata.schemas import EVENT_TYPES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -162,8 +162,9 @@ def test_filter_events(cat, date_from, date_to, sources, types, must, must_not):
     assert not must_not & ids
 
 
-def test_filter_events_rejects_bad_date(cat):
-    with pytest.raises(DataError, match=r"date_from='2022-13-01' is not a date"):
+def test_filter_events_rejects_bad_date_as_user_input(cat):
+    # The same parser and message as the CLI's --from and the dashboard's URL (geodata.dates).
+    with pytest.raises(InputError, match=r"^date_from: '2022-13-01' is not a date; give YYYY-MM-DD"):
         filter_events(cat.events, date_from="2022-13-01")
 
 
