@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import importlib.util
 import re
@@ -12,9 +13,19 @@ from pathlib import Path
 
 import pytest
 
-from geodata.catalogue import CATALOGUE_DIR, check_catalogue, filter_events, load_catalogue, parse_catalogue, read_tables
+from geodata.catalogue import (
+    CATALOGUE_DIR,
+    CatalogueError,
+    Problem,
+    check_catalogue,
+    filter_events,
+    load_catalogue,
+    parse_catalogue,
+    read_tables,
+)
 from geodata.errors import DataError, InputError
-from geodata.schemas import EVENT_TYPES
+from geodata.schemas import EVENT_TYPES, RECORDS, SCHEMAS, Event, Figure, TroopMovement, json_schema
+from geodata.sources import Evidence, EvidenceError, verify_evidence
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -254,6 +265,115 @@ def test_broken_copies_fail_with_one_line(tables, breaker, message):
     assert re.search(message, text), text
     problems, _ = check_catalogue(tables)
     assert len(problems) == 1, problems
+
+
+def _set(file, entry_id, key, value, *, evidence=None):
+    """A breaker that sets ``key`` of an entry (or of its evidence[evidence]) to ``value``."""
+
+    def breaker(t):
+        target = _entry(t, file, entry_id)
+        if evidence is not None:
+            target = target["evidence"][evidence]
+        target[key] = value
+
+    breaker.__name__ = f"{key}={value!r}"
+    return breaker
+
+
+def _drop(file, entry_id, key, *, evidence=None):
+    def breaker(t):
+        target = _entry(t, file, entry_id)
+        del (target if evidence is None else target["evidence"][evidence])[key]
+
+    breaker.__name__ = f"drop_{key}"
+    return breaker
+
+
+# Each kind of bad field the derived schema must reject, with the one line that says so.
+@pytest.mark.parametrize(
+    ("breaker", "message"),
+    [
+        # wrong type
+        (_set("events.toml", "cabinet-sacked", "description", 5), r"^events\.toml: event 'cabinet-sacked' field 'description': 5 is not of type 'string'$"),
+        (_set("troops.toml", "troops-belarus", "contributor", ["Belarus"]), r"^troops\.toml: troop 'troops-belarus' field 'contributor': \['Belarus'\] is not of type 'string'$"),
+        (_set("events.toml", "cabinet-sacked", "start", "12", evidence=0), r"^events\.toml: event 'cabinet-sacked' field 'evidence\[0\]\.start': '12' is not of type 'integer'$"),
+        (_set("events.toml", "cabinet-sacked", "actors", "Tokayev"), r"^events\.toml: event 'cabinet-sacked' field 'actors': 'Tokayev' is not of type 'array'$"),
+        # unknown enum value
+        (_set("events.toml", "cabinet-sacked", "status", "rumoured"), r"^events\.toml: event 'cabinet-sacked' field 'status': 'rumoured' is not one of \['reported', 'disputed', 'denied'\]$"),
+        (_set("figures.toml", "road-blocks-at-least-70", "qualifier", "roughly"), r"^figures\.toml: figure 'road-blocks-at-least-70' field 'qualifier': 'roughly' is not one of \[''"),
+        (_set("troops.toml", "troops-belarus", "date_precision", "week"), r"^troops\.toml: troop 'troops-belarus' field 'date_precision': 'week' is not one of"),
+        # bad id, place and date patterns
+        (_set("events.toml", "atyrau-reported-peaceful", "id", "Atyrau_Peaceful"), r"^events\.toml: event 'Atyrau_Peaceful' field 'id': 'Atyrau_Peaceful' does not match"),
+        (_set("figures.toml", "road-blocks-at-least-70", "event", "Not An Id"), r"^figures\.toml: figure 'road-blocks-at-least-70' field 'event': 'Not An Id' does not match"),
+        (_set("events.toml", "cabinet-sacked", "place", "Almaty"), r"^events\.toml: event 'cabinet-sacked' field 'place': 'Almaty' does not match"),
+        (_set("figures.toml", "road-blocks-at-least-70", "as_of", "5 Jan 2022"), r"^figures\.toml: figure 'road-blocks-at-least-70' field 'as_of': '5 Jan 2022' does not match"),
+        # below a minimum, an empty list
+        (_set("figures.toml", "road-blocks-at-least-70", "value", -1), r"^figures\.toml: figure 'road-blocks-at-least-70' field 'value': -1 is less than the minimum of 0$"),
+        (_set("events.toml", "cabinet-sacked", "evidence", []), r"^events\.toml: event 'cabinet-sacked' field 'evidence': \[\] should be non-empty$"),
+        # missing field
+        (_drop("events.toml", "cabinet-sacked", "description"), r"^events\.toml: event 'cabinet-sacked' field 'description': missing; add it"),
+        (_drop("events.toml", "cabinet-sacked", "quote", evidence=0), r"^events\.toml: event 'cabinet-sacked' field 'evidence\[0\]\.quote': missing; add it"),
+        (_drop("figures.toml", "road-blocks-at-least-70", "value"), r"^figures\.toml: figure 'road-blocks-at-least-70' field 'value': missing; add it"),
+        # extra field
+        (_set("troops.toml", "troops-belarus", "colour", "red"), r"^troops\.toml: troop 'troops-belarus' field 'colour': unknown field; remove or rename it$"),
+        (_set("events.toml", "cabinet-sacked", "page", 3, evidence=1), r"^events\.toml: event 'cabinet-sacked' field 'evidence\[1\]\.page': unknown field; remove or rename it$"),
+    ],
+    ids=lambda v: v.__name__ if callable(v) else "",
+)
+def test_schema_rejects_each_kind_of_bad_field(tables, breaker, message):
+    breaker(tables)
+    problems, _ = check_catalogue(tables)
+    assert len(problems) == 1, [str(p) for p in problems]
+    assert re.search(message, str(problems[0])), str(problems[0])
+    with pytest.raises(CatalogueError) as info:
+        parse_catalogue(tables)
+    assert str(info.value) == str(problems[0]) and "\n" not in str(info.value)
+
+
+def test_problems_are_records(tables):
+    _break_quote(tables)
+    _break_missing(tables)
+    with pytest.raises(CatalogueError) as info:
+        parse_catalogue(tables)
+    assert info.value.problems[0] == Problem(
+        "events.toml", "event", "taraz-police-buildings-burned", "evidence[0].quote", info.value.problems[0].message
+    )
+    assert info.value.problems[1] == Problem("troops.toml", "troop", "troops-belarus", "origin", "missing; add it (see the file header)")
+    assert str(info.value).endswith("(+1 more; check_catalogue lists them all)")
+
+
+def test_evidence_error_names_its_field():
+    ev = {"source_id": "pike-spectator", "document": "004_94b04064989387af.txt", "start": 0, "end": 3, "quote": "xyz"}
+    with pytest.raises(EvidenceError) as info:
+        verify_evidence(ev, "here")
+    assert (info.value.field, info.value.where) == ("quote", "here")
+    assert str(info.value) == f"here.quote: {info.value.problem}"
+    assert isinstance(info.value, DataError)
+
+
+@pytest.mark.parametrize("record", [Event, TroopMovement, Figure, Evidence], ids=lambda r: r.__name__)
+def test_each_record_is_declared_once(record):
+    """The schema is the dataclass: same fields in the same order, required = no default."""
+    schema = json_schema(record)
+    fields = dataclasses.fields(record)
+    assert list(schema["properties"]) == [f.name for f in fields]
+    assert schema["required"] == [f.name for f in fields if f.default is dataclasses.MISSING]
+    assert schema["additionalProperties"] is False
+
+
+def test_files_validate_against_the_derived_schemas():
+    assert {file: json_schema(record) for file, (_, _, record) in RECORDS.items()} == SCHEMAS
+    assert SCHEMAS["events.toml"]["properties"]["evidence"]["items"] == json_schema(Evidence)
+    assert SCHEMAS["figures.toml"]["then"] == {"not": {"required": ["value"]}}
+
+
+def test_json_schema_refuses_a_type_it_cannot_describe():
+    @dataclasses.dataclass
+    class Odd:
+        weights: dict[str, float]
+
+    with pytest.raises(TypeError, match="no JSON Schema for type"):
+        json_schema(Odd)
 
 
 def test_unchanged_copy_parses(tables):
