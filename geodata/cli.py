@@ -66,10 +66,57 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_claims(args: argparse.Namespace) -> int:
-    """Print every claim check as one JSON array."""
+    """Print every claim check as one JSON array; with ``--candidates``, Pike's count for the user's cities."""
     from geodata.claims import check_all
 
-    print(json.dumps([c.as_dict() for c in check_all()], ensure_ascii=False, indent=2))
+    if args.candidates is None:
+        print(json.dumps([c.as_dict() for c in check_all()], ensure_ascii=False, indent=2))
+        return 0
+    return _claims_for_candidates(args)
+
+
+def _neighbour_set(words: list[str]) -> tuple[str, tuple[str, ...]]:
+    """A neighbour set's name, or neighbour country names, as (label, neighbours)."""
+    from geodata.borders import check_neighbours
+    from geodata.claims import NEIGHBOUR_SETS
+
+    joined = " ".join(words)
+    if joined in NEIGHBOUR_SETS:
+        return joined, NEIGHBOUR_SETS[joined]
+    try:
+        names = check_neighbours(tuple(sorted(set(words))))
+    except InputError as exc:
+        raise InputError(f"claims: {exc}; or give a set: {', '.join(NEIGHBOUR_SETS)}") from None
+    return ", ".join(names), names
+
+
+def _claims_for_candidates(args: argparse.Namespace) -> int:
+    """Pike's count for the cities of a CSV file: JSON on stdout, each unresolved name on stderr."""
+    from pathlib import Path
+
+    from geodata.claims import pike_check, user_set, verdict_text
+
+    path = Path(args.candidates)
+    try:
+        raw = sys.stdin.buffer.read() if args.candidates == "-" else path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"claims: cannot read {path} ({exc.strerror}); give a CSV file of name[,note] lines") from None
+    cset = user_set(raw)
+    for bad in cset.unresolved:
+        print(f"warning: {path.name}: {bad.message()}", file=sys.stderr)
+    if not cset.ids:
+        raise InputError(f"claims: no name in {path.name} resolved to a Kazakh city; fix the names listed above")
+    label, neighbours = _neighbour_set(args.neighbours)
+    result = pike_check(args.km, neighbours, cset.ids)
+    out = {
+        "candidates": {"file": path.name, "names": list(cset.names), "ids": list(cset.ids),
+                       "unresolved": [{"line": b.line, "name": b.name, "reason": b.reason, "detail": b.detail}
+                                      for b in cset.unresolved]},
+        "neighbour_set": label,
+        "verdict": verdict_text(result, label, f"{path.name}"),
+        "result": result.as_dict(),
+    }
+    print(json.dumps(out, ensure_ascii=False, indent=2))
     return 0
 
 
@@ -114,6 +161,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_geoparse)
 
     p = sub.add_parser("claims", help="print the checks of the seeds' geographic claims as a JSON array")
+    p.add_argument("--candidates", metavar="FILE.csv",
+                   help="instead, count Pike's claim for the cities of this CSV (name[,note] lines; - for stdin)")
+    p.add_argument("--km", type=float, default=100.0, help="with --candidates: the threshold in km (default 100)")
+    p.add_argument("--neighbours", nargs="+", default=["all land borders"], metavar="NAME",
+                   help="with --candidates: a border set (\"all land borders\", \"Pike's four (all but Russia)\" ...) "
+                        "or neighbour countries (China Kyrgyzstan ...)")
     p.set_defaults(func=cmd_claims)
     from geodata.store.cli import add_store_commands  # the user's store: sources and events
     add_store_commands(sub)

@@ -97,3 +97,21 @@ class PikeResult:
     def holds(self) -> bool:
         """Whether Pike's share (15 of 19, scaled to ``total``) is reached at ``threshold_km``."""
         return self.count >= self.needed
+
+    def as_dict(self) -> dict:
+        """The result as JSON-ready data, keys in a fixed order (``holds`` included)."""
+        return {
+            "threshold_km": self.threshold_km,
+            "neighbours": list(self.neighbours),
+            "count": self.count,
+            "total": self.total,
+            "needed": self.needed,
+            "holds": self.holds,
+            "close_ids": list(self.close_ids),
+            "distances_km": dict(self.distances_km),
+            "base_rate_cities": round(self.base_rate_cities, 4),
+            "base_rate_population": round(self.base_rate_population, 4),
+            "n_all_cities": self.n_all_cities,
+            "claim_holds_from_km": self.claim_holds_from_km,
+            "base_rate_at_claim_threshold": round(self.base_rate_at_claim_threshold, 4),
+        }
