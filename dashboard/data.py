@@ -13,7 +13,7 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from geodata import claims, layers, mentions, writers
+from geodata import claims, exportfiles, layers, mentions, writers
 from geodata.claims import ClaimCheck, PikeResult
 from geodata.gazetteer import load_gazetteer
 from geodata.sources import load_sources, paragraph_around
@@ -24,6 +24,7 @@ __all__ = [
     "basemap",
     "border_bands",
     "candidate_places",
+    "candidate_set",
     "claim_checks",
     "count_curve",
     "evidence_context",
@@ -36,7 +37,11 @@ __all__ = [
     "options",
     "outlet_sources",
     "outlets",
+    "layer_csv",
     "pike",
+    "pike_ids",
+    "readme_text",
+    "user_set",
     "source_ids",
     "suffix",
     "sources",
@@ -72,7 +77,23 @@ def geojson(date_from: str, date_to: str, sources: tuple[str, ...] | None, types
 @st.cache_data(show_spinner=False)
 def zip_bytes(date_from: str, date_to: str, sources: tuple[str, ...] | None, types: tuple[str, ...] | None) -> bytes:
     """All filtered layers in one zip (``geodata.writers.export_zip``)."""
-    return writers.export_zip(view_layers(date_from, date_to, sources, types), suffix(date_from, date_to, sources, types))
+    filters = {"date_from": date_from, "date_to": date_to, "sources": sources, "types": types}
+    return writers.export_zip(view_layers(date_from, date_to, sources, types), suffix(date_from, date_to, sources, types),
+                              filters)
+
+
+@st.cache_data(show_spinner=False)
+def layer_csv(date_from: str, date_to: str, sources: tuple[str, ...] | None, types: tuple[str, ...] | None, layer: str) -> str:
+    """One filtered layer as CSV text (``geodata.exportfiles.to_csv``)."""
+    return exportfiles.to_csv(view_layers(date_from, date_to, sources, types)[layer], layer)
+
+
+@st.cache_data(show_spinner=False)
+def readme_text(date_from: str, date_to: str, sources: tuple[str, ...] | None, types: tuple[str, ...] | None) -> str:
+    """The README.txt of the current view's export."""
+    filters = {"date_from": date_from, "date_to": date_to, "sources": sources, "types": types}
+    return exportfiles.readme_text(view_layers(date_from, date_to, sources, types), filters,
+                                   suffix(date_from, date_to, sources, types))
 
 
 def suffix(date_from: str, date_to: str, sources: tuple[str, ...] | None, types: tuple[str, ...] | None) -> str:
@@ -138,8 +159,19 @@ def neighbour_sets() -> list[str]:
 
 
 def candidate_sets() -> list[str]:
-    """Names of the candidate city sets."""
-    return list(claims.CANDIDATE_SETS)
+    """Names of the candidate city sets, the default (the 19 largest cities) first."""
+    return list(claims.candidate_sets())
+
+
+def candidate_set(name: str) -> claims.CandidateSet:
+    """One named candidate set with its origin and citation (``geodata.claims.candidate_sets``)."""
+    return claims.candidate_sets()[name]
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def user_set(text: str | bytes) -> claims.CandidateSet:
+    """A user's CSV of city names, resolved (``geodata.claims.user_set``); raises InputError on bad input."""
+    return claims.user_set(text)
 
 
 def options(key: str) -> list:
@@ -163,22 +195,30 @@ def evidence_context(document: str, start: int, end: int) -> tuple[str, int, int
 @st.cache_data(show_spinner=False)
 def pike(km: float, neighbour_set: str, candidate_set: str) -> PikeResult:
     """Pike's claim counted for one threshold, neighbour set and candidate set."""
-    return claims.pike_check(km, claims.NEIGHBOUR_SETS[neighbour_set], claims.candidate_ids(candidate_set))
+    return pike_ids(km, neighbour_set, tuple(claims.candidate_ids(candidate_set)))
 
 
 @st.cache_data(show_spinner=False)
-def count_curve(neighbour_set: str, candidate_set: str, thresholds: tuple[float, ...]) -> pd.DataFrame:
-    """Candidates within each threshold, as a two-column frame for the chart."""
-    rows = claims.count_curve(claims.NEIGHBOUR_SETS[neighbour_set], claims.candidate_ids(candidate_set), thresholds)
+def pike_ids(km: float, neighbour_set: str, ids: tuple[str, ...]) -> PikeResult:
+    """Pike's claim counted for any list of candidate ids (a user's list)."""
+    return claims.pike_check(km, claims.NEIGHBOUR_SETS[neighbour_set], list(ids))
+
+
+@st.cache_data(show_spinner=False)
+def count_curve(neighbour_set: str, candidate_set: str | tuple[str, ...], thresholds: tuple[float, ...]) -> pd.DataFrame:
+    """Candidates within each threshold, as a two-column frame for the chart (a set's name or ids)."""
+    ids = claims.candidate_ids(candidate_set) if isinstance(candidate_set, str) else list(candidate_set)
+    rows = claims.count_curve(claims.NEIGHBOUR_SETS[neighbour_set], ids, thresholds)
     return pd.DataFrame(rows, columns=["threshold_km", "cities_within"])
 
 
 @st.cache_data(show_spinner=False)
-def candidate_places(candidate_set: str) -> pd.DataFrame:
-    """The candidate cities with coordinates and population, for the claim layer."""
+def candidate_places(candidate_set: str | tuple[str, ...]) -> pd.DataFrame:
+    """The candidate cities with coordinates and population (a set's name or ids), for the claim layer."""
     gz = load_gazetteer()
+    ids = claims.candidate_ids(candidate_set) if isinstance(candidate_set, str) else list(candidate_set)
     rows = []
-    for pid in claims.candidate_ids(candidate_set):
+    for pid in ids:
         p = gz.get(pid)
         rows.append({"id": p.id, "name": p.name, "lat": p.lat, "lon": p.lon, "population": p.population})
     return pd.DataFrame(rows, columns=["id", "name", "lat", "lon", "population"])

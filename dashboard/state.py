@@ -71,7 +71,7 @@ SETTINGS: tuple[Setting, ...] = (
             placeholder="All types"),
     Setting("km", "Distance to a border (km)", "slider", 100,
             "A city counts as 'close to a foreign border' within this geodesic distance.", "claim",
-            bounds=(10, 600, 10)),
+            bounds=(10, 1000, 10)),
     Setting("neighbours", "Borders with", "selectbox", None,
             "Which of Kazakhstan's land borders count as 'foreign borders'.", "claim"),
     Setting("cities", "Candidate cities", "selectbox", None,

@@ -1,4 +1,7 @@
-"""Layers written for GIS users: RFC 7946 GeoJSON files, one folder or one zip.
+"""Layers written for GIS users: RFC 7946 GeoJSON and CSV files, one folder or one zip.
+
+An export holds ``<layer>.geojson`` and ``<layer>.csv`` for every layer, ``sources.csv`` and
+``README.txt`` (see :mod:`geodata.exportfiles`), so it explains itself.
 
 GeoJSON output follows RFC 7946: WGS84 lon/lat, no ``crs`` member, coordinates rounded to
 6 decimals (about 0.1 m), polygon exterior rings counter-clockwise, features sorted by id,
@@ -19,7 +22,7 @@ import shapely
 from geodata.errors import DataError, InputError
 from geodata.layers import DEFAULT_LIST_SEPARATOR, LAYER_NAMES, LIST_SEPARATORS, build_layers
 
-__all__ = ["export", "export_zip", "filter_suffix", "flat_text", "flatten_lists", "to_geojson"]
+__all__ = ["export", "export_files", "export_zip", "filter_suffix", "flat_text", "flatten_lists", "to_geojson"]
 
 DECIMALS = 6
 
@@ -80,19 +83,47 @@ def filter_suffix(date_from=None, date_to=None, sources=None, types=None) -> str
     return "_".join(parts)
 
 
-def export_zip(layers: dict[str, gpd.GeoDataFrame], suffix: str = "") -> bytes:
-    """All layers as ``<layer>[_<suffix>].geojson`` files in one zip (fixed timestamps: byte-identical)."""
+def _extra_files(layers: dict[str, gpd.GeoDataFrame], filters: dict, suffix: str) -> dict[str, str]:
+    """``sources.csv`` and ``README.txt`` of an export."""
+    from geodata.exportfiles import readme_text, sources_csv
+
+    return {"README.txt": readme_text(layers, filters, suffix), "sources.csv": sources_csv()}
+
+
+def export_files(layers: dict[str, gpd.GeoDataFrame], filters: dict | None = None, suffix: str = "") -> dict[str, str]:
+    """Every file of an export, by file name: GeoJSON and CSV per layer, ``sources.csv``, ``README.txt``.
+
+    Layer files are named ``<layer>[_<suffix>].geojson`` / ``.csv``; the texts are deterministic.
+    """
+    from geodata.exportfiles import to_csv
+
+    tail = f"_{suffix}" if suffix else ""
+    files = {}
+    for name in sorted(layers):
+        files[f"{name}{tail}.geojson"] = to_geojson(layers[name])
+        files[f"{name}{tail}.csv"] = to_csv(layers[name], name)
+    files.update(_extra_files(layers, filters or {}, suffix))
+    return files
+
+
+def export_zip(layers: dict[str, gpd.GeoDataFrame], suffix: str = "", filters: dict | None = None) -> bytes:
+    """Every file of :func:`export_files` in one zip (fixed timestamps, sorted names: byte-identical).
+
+    ``filters`` (``date_from``, ``date_to``, ``sources``, ``types``) is written into README.txt.
+    """
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name in sorted(layers):
-            info = zipfile.ZipInfo(f"{name}{'_' + suffix if suffix else ''}.geojson", date_time=(2022, 1, 1, 0, 0, 0))
+        for fname, text in sorted(export_files(layers, filters, suffix).items()):
+            info = zipfile.ZipInfo(fname, date_time=(2022, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(info, to_geojson(layers[name]))
+            zf.writestr(info, text)
     return buf.getvalue()
 
 
 def export(outdir: str | Path, **filters) -> list[Path]:
-    """Write every layer to ``OUTDIR/<layer>.geojson``; return the paths written.
+    """Write every file of :func:`export_files` into ``OUTDIR``; return the paths written, sorted.
+
+    ``<layer>.geojson`` and ``<layer>.csv`` for every layer, ``sources.csv`` and ``README.txt``.
 
     Raises
     ------
@@ -107,11 +138,12 @@ def export(outdir: str | Path, **filters) -> list[Path]:
     except OSError as exc:
         raise InputError(f"export: cannot create {out} ({exc.strerror}); choose a writable directory") from None
     layers = build_layers(**filters)
+    files = export_files({name: layers[name] for name in LAYER_NAMES}, filters)
     written = []
-    for name in LAYER_NAMES:
-        path = out / f"{name}.geojson"
+    for fname in sorted(files):
+        path = out / fname
         try:
-            path.write_text(to_geojson(layers[name]), encoding="utf-8")
+            path.write_bytes(files[fname].encode("utf-8"))
         except OSError as exc:
             raise InputError(f"export: cannot write {path} ({exc.strerror}); choose a writable directory") from None
         written.append(path)

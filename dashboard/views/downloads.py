@@ -1,10 +1,11 @@
-"""Each layer of the current filtered view as RFC 7946 GeoJSON, and all of them in one zip."""
+"""Each layer of the current filtered view as RFC 7946 GeoJSON and CSV, the sources, a README, and all in one zip."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from dashboard import data, state
+from geodata.exportfiles import sources_csv
 
 MEDIA_TYPE = "application/geo+json"
 
@@ -15,11 +16,21 @@ suffix = data.suffix(*args)
 
 st.header("Downloads")
 st.markdown(
-    "GeoJSON (RFC 7946: WGS84 longitude/latitude, 6 decimals), one file per layer, for the filter in the sidebar. "
-    f"File names carry the filter: `{suffix}`. Each feature keeps its `evidence` (source id, document, offsets, quote)."
+    "For the filter in the sidebar, each layer as GeoJSON (RFC 7946: WGS84 longitude/latitude, 6 decimals) and as CSV "
+    "(points as `lon`, `lat`; lines as `wkt`; the evidence quotes with their source ids). "
+    f"File names carry the filter: `{suffix}`. `sources.csv` turns every `source_id` into title, author, outlet and "
+    "date; `README.txt` explains every field and code, the filter, and the credits and licences. The zip holds them all."
+)
+st.download_button(
+    "All layers (zip)",
+    data=data.zip_bytes(*args),
+    file_name=f"qantar-atlas_{suffix}.zip",
+    mime="application/zip",
+    key="download_zip",
+    type="primary",
 )
 for name in data.LAYER_NAMES:
-    col1, col2 = st.columns([3, 1])
+    col1, col2, col3 = st.columns([3, 1, 1])
     col1.markdown(f"**{name}**: {len(layers[name])} features")
     col2.download_button(
         f"{name}.geojson",
@@ -29,11 +40,16 @@ for name in data.LAYER_NAMES:
         key=f"download_{name}",
         width="stretch",
     )
-st.download_button(
-    "All layers (zip)",
-    data=data.zip_bytes(*args),
-    file_name=f"qantar-atlas_{suffix}.zip",
-    mime="application/zip",
-    key="download_zip",
-    type="primary",
-)
+    col3.download_button(
+        f"{name}.csv",
+        data=data.layer_csv(*args, name),
+        file_name=f"{name}_{suffix}.csv",
+        mime="text/csv",
+        key=f"download_{name}_csv",
+        width="stretch",
+    )
+col1, col2 = st.columns(2)
+col1.download_button("sources.csv", data=sources_csv(), file_name="sources.csv", mime="text/csv",
+                     key="download_sources", width="stretch")
+col2.download_button("README.txt", data=data.readme_text(*args), file_name="README.txt", mime="text/plain",
+                     key="download_readme", width="stretch")

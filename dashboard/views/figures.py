@@ -37,10 +37,18 @@ st.dataframe(wide, hide_index=True, width="stretch")
 
 st.subheader("One figure and its evidence")
 table = figures[["id", "metric", "qualifier", "value", "as_of", "place_name", "claimant", "sources"]].sort_values(["metric", "as_of", "id"])
-picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="figure_list")
+pick_col, evidence_col = st.columns([3, 2], gap="medium")
+with pick_col:
+    picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                          key="figure_list")
 rows = picked.selection.rows if picked else []
-if rows:
-    fid = table.iloc[rows[0]]["id"]
-    evidence.show_evidence(list(figures.loc[figures["id"] == fid, "evidence"].iloc[0]))
-else:
-    st.caption("Select a row to read its quotes.")
+with evidence_col:
+    if rows:
+        fid = table.iloc[rows[0]]["id"]
+        ref = f"figures:{fid}"
+        if st.button("Show on map", icon=":material/map:", key="figure_on_map", help="Open the Map page with this figure selected."):
+            state.select(ref)
+            st.switch_page("views/atlas.py", query_params={"feature": ref})
+        evidence.show_evidence(list(figures.loc[figures["id"] == fid, "evidence"].iloc[0]))
+    else:
+        st.caption("Select a row to read its quotes here, beside the list, and to find it on the map.")

@@ -140,7 +140,8 @@ def test_each_download_is_valid_geojson_matching_the_filter(app, page):
     filename, body = _download(page, "All layers (zip)")
     assert filename == f"qantar-atlas_{suffix}.zip"
     with zipfile.ZipFile(io.BytesIO(body)) as zf:
-        assert sorted(zf.namelist()) == sorted(f"{n}_{suffix}.geojson" for n in LAYER_NAMES)
+        assert sorted(zf.namelist()) == sorted([*(f"{n}_{suffix}.{ext}" for n in LAYER_NAMES for ext in ("geojson", "csv")),
+                                                "README.txt", "sources.csv"])
     app.screenshot("downloads")
 
 
