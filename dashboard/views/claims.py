@@ -30,8 +30,8 @@ VERDICT_ICONS = {"supported": ":material/check_circle:", "partly": ":material/co
 STYLE = """<style>
 .verdict{border-left:5px solid #555;padding:.5rem .8rem;font-size:1.05rem;margin:.2rem 0 .6rem 0;background:#f6f6f6}
 .verdict.holds{border-color:#1a7f37}.verdict.fails{border-color:#b35806}
-.cite{font-size:.9rem;border-left:3px solid #2b6cb0;padding:.2rem .7rem;margin:.2rem 0 .6rem 0}
-.cite .mark{font-weight:bold;color:#2b6cb0}
+.set-cite{font-size:.9rem;border-left:3px solid #2b6cb0;padding:.2rem .7rem;margin:.2rem 0 .6rem 0}
+.set-cite .mark{font-weight:bold;color:#2b6cb0}
 .prose{font-size:.92rem;line-height:1.45}.prose dt{font-weight:bold;margin-top:.4rem}.prose dd{margin:0 0 .3rem 0}
 .unresolved{font-size:.9rem;color:#8a3b00;margin:.1rem 0}
 </style>"""
@@ -89,7 +89,7 @@ verdict_slot.html(STYLE + f'<p class="verdict {"holds" if result.holds else "fai
 if cset.citation is not None:
     c = cset.citation
     st.html(
-        f'<div class="cite"><span class="mark">Not from the seed articles: the official record.</span> '
+        f'<div class="set-cite"><span class="mark">Not from the seed articles: the official record.</span> '
         f"{html_text(c.publisher)}, {html_text(c.date)}. {html_text(c.title)}. Published at "
         f'<a href="{html_text(c.url)}" rel="noopener noreferrer" target="_blank">{html_text(c.url)}</a>. '
         f"It lists {html_text(c.what)}: {html_text(', '.join(cset.names))}."
@@ -143,8 +143,7 @@ cities = data.candidate_places(tuple(ids)).assign(
     km=lambda d: d["id"].map(result.distances_km),
     counted=lambda d: d["id"].isin(result.close_ids),
 ).sort_values(["km", "id"])
-st.dataframe(cities[["name", "km", "counted", "population", "id"]], hide_index=True, width="stretch",
-             key="pike_cities")
+st.dataframe(cities[["name", "km", "counted", "population", "id"]], hide_index=True, width="stretch")
 
 st.subheader("Method and caveats")
 pike_check = next((c for c in data.claim_checks() if c.id == PIKE_CHECK_ID), None)
