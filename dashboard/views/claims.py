@@ -111,7 +111,8 @@ c3.metric("Base rate: all Kazakh cities this close", f"{result.base_rate_cities:
 
 first = result.claim_holds_from_km
 x_max = max(CHART_MIN_KM, int(math.ceil((first + 100) / 100.0)) * 100)
-thresholds = tuple(float(km) for km in range(0, x_max + 1, CHART_STEP_KM))
+# The exact distance where the share is reached is a threshold too, so the step meets the diamond.
+thresholds = tuple(sorted({float(km) for km in range(0, x_max + 1, CHART_STEP_KM)} | {float(first)}))
 curve = data.count_curve(claim.neighbours, tuple(ids), thresholds)
 x = alt.X("threshold_km:Q", title="threshold (km)", scale=alt.Scale(domain=[0, x_max]))
 line = alt.Chart(curve).mark_line(interpolate="step-after").encode(
