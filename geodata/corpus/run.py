@@ -100,6 +100,7 @@ def parse_batch(index: int, refs: list[DocRef], out_dir: str, width: int = 5) ->
 
     cols: dict[str, list] = {k: [] for k in _COLUMNS}
     errors, docs, nbytes = [], 0, 0
+    wkb: dict[str, bytes] = {}  # place id -> its point: a batch names the same places again and again
     for ref in refs:
         nbytes += ref.length
         try:
@@ -111,14 +112,23 @@ def parse_batch(index: int, refs: list[DocRef], out_dir: str, width: int = 5) ->
             errors.append(DocError(ref.id, ref.input, f"{ref.where}: geoparse failed ({type(exc).__name__}: {exc})"))
             continue
         docs += 1
-        for m in mentions:
-            p = m.place
-            for k, v in (("doc_id", ref.id), ("start", m.start), ("end", m.end), ("text", m.text),
-                         ("sentence_start", m.sentence_start), ("sentence_end", m.sentence_end), ("place_id", p.id),
-                         ("name", p.name), ("kind", m.kind), ("country", p.country), ("confidence", m.confidence),
-                         ("date", ref.date), ("title", ref.title), ("source", ref.source),
-                         ("geometry", point_wkb(p.lon, p.lat)), ("lon", p.lon), ("lat", p.lat)):
-                cols[k].append(v)
+        n = len(mentions)
+        places = [m.place for m in mentions]
+        # Column by column: a list comprehension per field is several times faster than a dict per row.
+        for key, values in (
+            ("doc_id", [ref.id] * n), ("start", [m.start for m in mentions]), ("end", [m.end for m in mentions]),
+            ("text", [m.text for m in mentions]), ("sentence_start", [m.sentence_start for m in mentions]),
+            ("sentence_end", [m.sentence_end for m in mentions]), ("place_id", [p.id for p in places]),
+            ("name", [p.name for p in places]), ("kind", [m.kind for m in mentions]),
+            ("country", [p.country for p in places]), ("confidence", [m.confidence for m in mentions]),
+            ("date", [ref.date] * n), ("title", [ref.title] * n), ("source", [ref.source] * n),
+            ("lon", [p.lon for p in places]), ("lat", [p.lat for p in places]),
+        ):
+            cols[key] += values
+        for p in places:
+            if p.id not in wkb:
+                wkb[p.id] = point_wkb(p.lon, p.lat)
+        cols["geometry"] += [wkb[p.id] for p in places]
     out = Path(out_dir) / MENTIONS_DIR / f"part-{index:0{width}d}.parquet"
     write_table(mentions_table(cols), out)
     return BatchResult(index, docs, len(cols["doc_id"]), nbytes, tuple(errors))
@@ -182,9 +192,12 @@ def start_client(workers: int | None = None, scheduler: str | None = None):
                              f"{exc}); install this project on every worker") from None
         return client
     n = workers or os.cpu_count() or 1
-    # One thread per process: the geoparser is pure Python and holds the GIL.
+    # One thread per process: the geoparser is pure Python and holds the GIL. No dashboard; the
+    # scheduler's remaining HTTP routes (health, metrics) on a free loopback port, not on 8787,
+    # which another cluster on the machine may hold.
     cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                           dashboard_address=None, silence_logs=logging.ERROR)
+                           dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                           silence_logs=logging.ERROR)
     try:
         client = Client(cluster)
         client.wait_for_workers(n)
