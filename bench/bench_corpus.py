@@ -20,6 +20,7 @@ this section of ``bench/RESULTS.md``.
 from __future__ import annotations
 
 import logging
+import os
 import random
 import shutil
 import statistics
@@ -121,6 +122,7 @@ def run(quick: bool) -> list:
     folder = build_corpus(size)
     nbytes = sum(p.stat().st_size for p in folder.glob("*.txt"))
     ndocs = len(list(folder.glob("*.txt")))
+    load_before = os.getloadavg()[0]
     clients, startup = {}, {}
     for n in (1, 2):
         t0 = time.perf_counter()
@@ -142,6 +144,7 @@ def run(quick: bool) -> list:
             cluster = client.cluster
             client.close()
             cluster.close()
+    load_after = os.getloadavg()[0]
     base_s, base_bytes = _in_process(folder, 0.2)
     t1, t2 = Timing(samples[1]), Timing(samples[2])
     rate1 = nbytes / 1e6 / t1.median  # MB/s of one worker, Dask included
@@ -170,7 +173,9 @@ def run(quick: bool) -> list:
                what="the same on 2 worker processes (the machine's 2 cores, shared with driver and scheduler)",
                baseline_name="1 worker", baseline=t1,
                notes=[f"speed-up {speedup:.2f}x, parallel efficiency {eff:.0%} (speed-up / 2); "
-                      f"{nbytes / 1e6 / t2.median:.2f} MB/s in all"]),
+                      f"{nbytes / 1e6 / t2.median:.2f} MB/s in all",
+                      f"1-minute load average {load_before:.1f} before the runs, {load_after:.1f} after "
+                      f"(2 cores: above 2, other processes were competing for them)"]),
         Result(name="corpus scheduler overhead per task", unit="s", value=Timing([overhead]),
                what=f"{200 if quick else 2000} no-op tasks submitted at once to the 2-worker cluster, wall time / tasks "
                     f"(median of {repeat})"),
