@@ -30,11 +30,11 @@ def cmd_geoparse_corpus(args: argparse.Namespace) -> int:
         raise InputError("--workers and --scheduler: give one; an existing cluster has its own workers")
     if not args.batch_mb > 0:
         raise InputError(f"--batch-mb {args.batch_mb}: give a positive size")
-    from geodata.corpus.inputs import index_inputs
+    from geodata.corpus.inputs import check_inputs
     from geodata.corpus.run import prepare_out_dir, run_corpus, start_client
 
     # Bad arguments fail before a cluster is started (seconds) rather than after.
-    index_inputs(args.inputs)
+    check_inputs(args.inputs)
     prepare_out_dir(args.out)
     t0 = time.perf_counter()
     client = start_client(args.workers, args.scheduler)

@@ -24,7 +24,7 @@ from geodata.errors import InputError
 # into the geoparse package this is the line to change.
 from geodata.textinput import DEFAULT_MAX_BYTES, decode_text
 
-__all__ = ["DocError", "DocRef", "batches", "index_inputs", "load_text"]
+__all__ = ["DocError", "DocRef", "batches", "check_inputs", "index_inputs", "load_text"]
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 TEXT_SUFFIX = ".txt"
@@ -74,6 +74,13 @@ def _files(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
     raise InputError(f"{path}: no such file or folder; check the path")
+
+
+def check_inputs(inputs: list[str]) -> None:
+    """Raise :class:`InputError` for an input that does not exist or a folder without documents
+    (cheap: no file is read, so a command can check its arguments before starting a cluster)."""
+    for arg in inputs:
+        _files(Path(arg))
 
 
 def _jsonl_refs(path: Path, errors: list[DocError]) -> list[DocRef]:
