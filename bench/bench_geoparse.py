@@ -110,8 +110,8 @@ def _phases(path: Path, repeat: int) -> str:
     import io
     import time
 
-    from geodata import nameindex, recognition, resolution
-    from geodata.geoparse import _render
+    from geodata.geoparse import index as nameindex, recognition, resolution
+    from geodata.geoparse.jsonlines import render_lines
     from geodata.geoparse.sentences import Sentences
     from geodata.geoparse.textinput import read_text_input
 
@@ -130,7 +130,7 @@ def _phases(path: Path, repeat: int) -> str:
         hits = timed("fold+scan+recognise", lambda: recognition.recognise(text, index))
         ctx = timed("context", lambda: resolution.context_counts(hits))
         mentions = timed("resolve (with sentences)", lambda: resolution.resolve(text, hits, ctx, Sentences(text), index))
-        timed("JSON Lines", lambda: io.StringIO().writelines(_render(text, mentions, True)))
+        timed("JSON Lines", lambda: io.StringIO().writelines(render_lines(text, mentions, True)))
     return "in-process phases of a warm run (best of %d, s): %s; %d hits, %d mentions" % (
         repeat, ", ".join(f"{k} {v:.3f}" for k, v in best.items()), len(hits), len(mentions))
 

@@ -26,7 +26,7 @@ sys.path.insert(1, str(HERE.parent))
 
 from harness import Result  # noqa: E402
 
-ORDER = ("gazetteer", "borders", "geoparse", "export", "dashboard")
+ORDER = ("gazetteer", "borders", "geoparse", "export", "dashboard", "corpus")
 
 
 def _machine() -> str:

@@ -160,6 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="leave each mention's sentence text out (sentence_start/sentence_end stay)")
     p.set_defaults(func=cmd_geoparse)
 
+    from geodata.corpus.cli import add_corpus_command  # the corpus command lives with the corpus code
+    add_corpus_command(sub)
+
     p = sub.add_parser("claims", help="print the checks of the seeds' geographic claims as a JSON array")
     p.add_argument("--candidates", metavar="FILE.csv",
                    help="instead, count Pike's claim for the cities of this CSV (name[,note] lines; - for stdin)")

@@ -14,7 +14,7 @@ from typing import Iterable, Iterator, TextIO
 from geodata.geoparse.parser import resolve_text
 from geodata.geoparse.resolution import ResolvedMention
 
-__all__ = ["write_json_lines"]
+__all__ = ["render_lines", "write_json_lines"]
 
 
 def write_json_lines(text: str, out: TextIO, *, context: Iterable[str] | None = None, sentences: bool = True) -> int:
@@ -46,12 +46,12 @@ def write_json_lines(text: str, out: TextIO, *, context: Iterable[str] | None = 
     out in chunks of 2,048.
     """
     mentions = resolve_text(text, context)
-    for chunk in _render(text, mentions, sentences):
+    for chunk in render_lines(text, mentions, sentences):
         out.write(chunk)
     return len(mentions)
 
 
-def _render(text: str, mentions: list[ResolvedMention], sentences: bool) -> Iterator[str]:
+def render_lines(text: str, mentions: list[ResolvedMention], sentences: bool) -> Iterator[str]:
     """The JSON Lines of resolved mentions, in chunks of 2,048 lines."""
     enc = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) uses for str
     heads: dict[tuple, tuple[str, str]] = {}
