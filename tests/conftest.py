@@ -73,3 +73,11 @@ def root() -> Path:
 def seed_texts() -> dict[str, str]:
     """Every seed document's text by file name."""
     return {name: document_text(name) for name in load_documents()}
+
+
+@pytest.fixture(scope="session")
+def kz_border_reference():
+    """Every Kazakh cities500 place and its reference km to each border (tests/reference.py), computed once."""
+    from tests.reference import kz_reference
+
+    return kz_reference()
