@@ -159,9 +159,22 @@ def test_every_package_module_is_seen(graph):
     assert ("dashboard.data", "geodata.mentions") in edges  # `from geodata import mentions` names the module
 
 
+# Violations known when this test was written, each to be fixed by its module's owner; the test
+# fails when one is fixed (remove it here) as well as on any new one.
+KNOWN_VIOLATIONS = {
+    # geodata.cli registers the store's commands through geodata.store.cli, an internal module;
+    # fix: export add_store_commands from geodata/store/__init__.py (costs importing SQLAlchemy
+    # for every command) or give geodata.store a light public hook.
+    ("geodata.cli", "geodata.store.cli"),
+}
+
+
 def test_layer_order(graph):
     bad = layer_violations(*graph)
-    assert not bad, "\n".join(bad)
+    new = [b for b in bad if not any(b.startswith(f"{s} (") and f"imports {t}:" in b for s, t in KNOWN_VIOLATIONS)]
+    assert not new, "\n".join(new)
+    fixed = [k for k in KNOWN_VIOLATIONS if not any(b.startswith(f"{k[0]} (") and f"imports {k[1]}:" in b for b in bad)]
+    assert not fixed, f"fixed, remove from KNOWN_VIOLATIONS: {fixed}"
 
 
 def test_no_import_cycles(graph):
