@@ -81,3 +81,16 @@ def kz_border_reference():
     from tests.reference import kz_reference
 
     return kz_reference()
+
+
+@pytest.fixture(scope="session")
+def exported(tmp_path_factory) -> dict[str, dict]:
+    """Every layer written once by geodata.writers.export, read back as GeoJSON by layer name."""
+    import json
+
+    from geodata.layers import LAYER_NAMES
+    from geodata.writers import export
+
+    out = tmp_path_factory.mktemp("export")
+    export(out)
+    return {name: json.loads((out / f"{name}.geojson").read_text(encoding="utf-8")) for name in LAYER_NAMES}

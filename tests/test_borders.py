@@ -6,7 +6,6 @@ Geod.inv from the point to every vertex of the border densified at <= 100 m, min
 """
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
