@@ -28,7 +28,7 @@ from dashboard import data
 from dashboard.escape import html_text
 from dashboard.serving import offline
 from geodata.claims import PikeResult
-from geodata.writers import flat_text
+from geodata.layers import flat_text
 
 __all__ = ["PRECISION_STYLE", "atlas_map", "TYPE_COLOURS", "NEIGHBOUR_COLOURS", "build_map", "build_mentions_map", "highlight",
            "tooltip_html"]

@@ -1,7 +1,7 @@
 """The files that make an export explain itself: a CSV per layer, ``sources.csv`` and ``README.txt``.
 
 CSV (RFC 4180, UTF-8 without BOM, ``\\n`` line endings, a header row, rows sorted by ``id``):
-the layer's flat properties (lists joined as :func:`geodata.writers.flat_text` joins them), then
+the layer's flat properties (lists joined as :func:`geodata.layers.flat_text` joins them), then
 the geometry (``lon``, ``lat`` with 6 decimals for point layers; ``wkt`` for lines and mixed
 layers), then the evidence as three columns: ``evidence_source_ids`` and ``evidence_quotes``
 (joined with `` | ``, in the same order) and ``evidence_json`` (the full list with documents and
@@ -22,7 +22,7 @@ import shapely
 
 from geodata.claims import VERDICTS
 from geodata.errors import DataError
-from geodata.layers import LAYER_NAMES
+from geodata.layers import LAYER_NAMES, flat_text
 from geodata.schemas import EVENT_TYPES, QUALIFIERS, STATUSES
 from geodata.sources import load_documents, load_sources
 
@@ -162,7 +162,6 @@ def to_csv(gdf: gpd.GeoDataFrame, layer: str | None = None) -> str:
     DataError
         If the layer is not in WGS84 lon/lat, or a quote holds the evidence separator.
     """
-    from geodata.writers import flat_text  # writers imports this module when it exports
 
     if gdf.crs is None or gdf.crs.to_epsg() != 4326:
         raise DataError(f"to_csv: layer CRS is {gdf.crs}; CSV lon/lat needs EPSG:4326 (call .to_crs(4326) first)")

@@ -29,7 +29,7 @@ from geodata.errors import DataError, InputError
 from geodata.gazetteer import load_gazetteer
 from geodata.sources import load_sources
 
-__all__ = ["CRS", "LAYER_NAMES", "LIST_SEPARATORS", "basemap", "border_bands", "build_layers", "frame"]
+__all__ = ["CRS", "LAYER_NAMES", "LIST_SEPARATORS", "basemap", "border_bands", "build_layers", "flat_text", "frame"]
 
 LAYER_NAMES = ("events", "troops", "figures", "places", "borders", "claims")
 CRS = "EPSG:4326"
@@ -41,6 +41,13 @@ BASEMAP_PATH = Path(__file__).resolve().parent / "data" / "basemap.geojson"
 
 def _ev(evidence) -> list[dict]:
     return [e.as_dict() for e in sorted(evidence, key=lambda e: (e.document, e.start, e.source_id))]
+
+
+def flat_text(field: str, value):
+    """A list property as one string, joined as every writer joins it; other values unchanged."""
+    if isinstance(value, (list, tuple)):
+        return LIST_SEPARATORS.get(field, DEFAULT_LIST_SEPARATOR).join(str(v) for v in value)
+    return value
 
 
 def frame(rows: list[dict], geoms: list, columns: list[str]) -> gpd.GeoDataFrame:

@@ -20,9 +20,10 @@ import numpy as np
 import shapely
 
 from geodata.errors import DataError, InputError
-from geodata.layers import DEFAULT_LIST_SEPARATOR, LAYER_NAMES, LIST_SEPARATORS, build_layers
+from geodata.exportfiles import readme_text, sources_csv, to_csv
+from geodata.layers import LAYER_NAMES, build_layers, flat_text
 
-__all__ = ["export", "export_files", "export_zip", "filter_suffix", "flat_text", "flatten_lists", "to_geojson"]
+__all__ = ["export", "export_files", "export_zip", "filter_suffix", "flatten_lists", "to_geojson"]
 
 DECIMALS = 6
 
@@ -31,17 +32,10 @@ def _round(geom):
     return shapely.transform(geom, lambda xy: np.round(xy, DECIMALS))
 
 
-def flat_text(field: str, value):
-    """A list property as one string, joined as every writer joins it; other values unchanged."""
-    if isinstance(value, (list, tuple)):
-        return LIST_SEPARATORS.get(field, DEFAULT_LIST_SEPARATOR).join(str(v) for v in value)
-    return value
-
-
 def flatten_lists(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """A copy of ``gdf`` whose list properties (all but ``evidence``) are joined into strings.
 
-    Separators come from :data:`geodata.layers.LIST_SEPARATORS` ("; " where items hold commas).
+    Joined by :func:`geodata.layers.flat_text`; separators from :data:`geodata.layers.LIST_SEPARATORS` ("; " where items hold commas).
     """
     out = gdf.copy()
     for col in out.columns:
@@ -85,8 +79,6 @@ def filter_suffix(date_from=None, date_to=None, sources=None, types=None) -> str
 
 def _extra_files(layers: dict[str, gpd.GeoDataFrame], filters: dict, suffix: str) -> dict[str, str]:
     """``sources.csv`` and ``README.txt`` of an export."""
-    from geodata.exportfiles import readme_text, sources_csv
-
     return {"README.txt": readme_text(layers, filters, suffix), "sources.csv": sources_csv()}
 
 
@@ -95,8 +87,6 @@ def export_files(layers: dict[str, gpd.GeoDataFrame], filters: dict | None = Non
 
     Layer files are named ``<layer>[_<suffix>].geojson`` / ``.csv``; the texts are deterministic.
     """
-    from geodata.exportfiles import to_csv
-
     tail = f"_{suffix}" if suffix else ""
     files = {}
     for name in sorted(layers):

@@ -6,11 +6,9 @@ import json
 
 import pytest
 
-from geodata.errors import InputError
 from geodata.writers import to_geojson
 from geodata.mentions import document_mentions, places_mentioned, seed_mentions
 from geodata.sources import document_text, load_sources, verify_evidence
-from geodata.geoparse.textinput import decode_text
 
 ALMATY = "gn:1526384"
 HOSTILE = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2"> Riots in Almaty and Taraz'
@@ -68,15 +66,3 @@ def test_user_text_keeps_exact_offsets_and_stays_text():
 def test_user_text_without_places_is_an_empty_layer():
     m = document_mentions("Nothing here at all.", "x.txt")
     assert len(m) == 0 and m.crs.to_epsg() == 4326 and len(places_mentioned(m)) == 0
-
-
-@pytest.mark.parametrize("data, message", [
-    (b"\x00\x01binary", "looks binary"),
-    ("Беспорядки в Алматы".encode("cp1251"), "cp1251"),
-    (b"   \n", "is empty"),
-    (b"a" * 2_000_001, "larger than 2,000,000 bytes"),
-])
-def test_bad_uploads_are_refused_in_one_line(data, message):
-    with pytest.raises(InputError) as exc:
-        decode_text(data, "up.txt", 2_000_000)
-    assert message in str(exc.value) and "\n" not in str(exc.value) and str(exc.value).startswith("up.txt: ")

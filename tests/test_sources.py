@@ -4,6 +4,8 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geodata.errors import DataError
 from geodata.sources import SEEDS_DIR, document_text, load_documents, load_sources, paragraph_around, verify_evidence
@@ -96,3 +98,35 @@ def test_paragraph_around_returns_offsets_inside_the_paragraph():
     start = text.index(quote)
     para, a, b = paragraph_around("003_2ee7cf247be66df0.txt", start, start + len(quote))
     assert para[a:b] == quote and "\n" not in para and para.endswith("go away!”).")
+
+
+# --- properties of the span verifier ------------------------------------------------------------
+
+@given(st.text(max_size=200), st.integers(-5, 20_000), st.integers(-5, 20_000))
+@settings(max_examples=300, deadline=None)
+def test_span_verifier_accepts_only_exact_slices(quote, start, end):
+    doc = "004_94b04064989387af.txt"
+    ev = {"source_id": "eurasia-notes-13", "document": doc, "start": start, "end": end, "quote": quote}
+    text = document_text(doc)
+    exact = 0 <= start <= end <= len(text) and text[start:end] == quote
+    try:
+        verify_evidence(ev, "prop")
+    except DataError as exc:
+        assert not exact or start == end, exc
+        assert "\n" not in str(exc)
+    else:
+        assert text[start:end] == quote
+
+
+SUBSTRING_DOC = "003_2ee7cf247be66df0.txt"
+
+
+@given(st.integers(0, len(document_text(SUBSTRING_DOC)) - 51), st.integers(1, 40))
+@settings(max_examples=200, deadline=None)
+def test_span_verifier_finds_any_real_substring(i, length):
+    # Hypothesis draws the span itself (it used to be hash(seed), which differs between processes).
+    text = document_text(SUBSTRING_DOC)
+    quote = text[i : i + length]
+    ev = verify_evidence({"source_id": "chaos-in-kazakhstan", "document": SUBSTRING_DOC, "start": i, "end": i + length,
+                          "quote": quote}, "prop")
+    assert ev.quote == quote and (ev.start, ev.end) == (i, i + length)

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.escape import html_text
-from geodata.writers import flat_text
+from geodata.layers import flat_text
 
 __all__ = ["COLUMNS", "PICK_KEY", "event_label", "event_rows", "picker", "table_html"]
 

@@ -15,7 +15,7 @@ import streamlit as st
 
 from dashboard import data
 from geodata.claims import PikeResult
-from geodata.writers import flat_text
+from geodata.layers import flat_text
 from dashboard.escape import highlight, html_text
 
 __all__ = ["CONTEXT_CHARS", "evidence_html", "facts_html", "feature_panel", "show_evidence", "trim_paragraph"]

@@ -25,7 +25,8 @@ def _reference(text: str, start: int, end: int) -> tuple[int, int]:
      ("He said “Go.” Then left…  Really", ["He said “Go.”", "Then left…", "Really"]),
      ("  Title\n\n  Body text here.  \n", ["Title", "Body text here."]),
      ("Jan. 5 in Almaty. Mr. Smith", ["Jan. 5 in Almaty.", "Mr. Smith"]),
-     (" \n\t ", [])],
+     (" \n\t ", []),
+     ("Title\nBody text here.", ["Title", "Body text here."])],
 )
 def test_sentence_spans(text, expected):
     assert [text[a:b] for a, b in sentence_spans(text)] == expected
@@ -63,3 +64,15 @@ def test_lazy_look_up_matches_the_full_split(text):
     for start in range(len(text)):  # in order, as the geoparser asks
         if not text[start].isspace():
             assert sentences.sentence_of(start, start + 1) == _reference(text, start, start + 1), start
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["word " * 500, "Almaty " * 400 + ". " + "x" * 2500 + " Taraz", "a" * 1001, "Taraz, " * 1000 + "\n" + "Aktau " * 300],
+)
+def test_long_sentences_are_cut_at_white_space(text):
+    spans = sentence_spans(text)
+    assert spans and all(0 < b - a <= MAX_SENTENCE for a, b in spans)
+    assert all(text[a:b] == text[a:b].strip() for a, b in spans)
+    assert all(b1 <= a2 for (_, b1), (a2, _) in zip(spans, spans[1:]))
+    assert "".join("".join(text[a:b].split()) for a, b in spans) == "".join(text.split())  # nothing lost

@@ -9,7 +9,7 @@ from geodata.errors import InputError
 from geodata.geoparse import read_text_input, write_json_lines
 from geodata.geoparse.stream import stream_json_lines
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 
 

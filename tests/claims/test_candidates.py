@@ -14,7 +14,7 @@ from geodata.claims import (DEFAULT_CANDIDATE_SET, NEIGHBOUR_SETS, candidate_ids
 from geodata.errors import InputError
 from geodata.gazetteer import load_gazetteer
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ALL, FOUR = "all land borders", "Pike's four (all but Russia)"
 PGO = "9 cities with attacked buildings (Prosecutor General's Office, 25 Jan 2022)"
 TASS = "11 cities with protests by 4-5 Jan (TASS, 5 Jan 2022)"

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from geodata.layers import build_layers
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "main.py")
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "main.py")
 
 
 def _blocks(node) -> list:

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from geodata.claims import DEFAULT_CANDIDATE_SET, NEIGHBOUR_SETS, candidate_ids, check_all, official_sets, pike_check
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "dashboard" / "main.py")
 PAGE = "views/claims.py"
 ALL, FOUR = "all land borders", "Pike's four (all but Russia)"

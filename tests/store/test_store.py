@@ -25,7 +25,6 @@ import pytest
 from sqlalchemy import create_engine, func, inspect, select, text
 
 from geodata.catalogue import load_catalogue
-from geodata.cli import main
 from geodata.errors import DataError, InputError
 from geodata.sources import load_sources
 from geodata.store import (
@@ -44,7 +43,7 @@ from geodata.store import (
 )
 from geodata.store.schema import MIGRATIONS, Migration, events, metadata, migrate, schema_version, sources, suggestions
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TEXT = ("Protesters stormed the airport in Almaty on Wednesday. "
         "Yesterday police detained 40 people in Taraz. The weather was mild.\n")
 REF = dict(title="Field notes", outlet="Notebook", date="2022-01-07")
@@ -354,40 +353,39 @@ def test_parallel_writers_lose_nothing(db):
 
 # --- the command line -----------------------------------------------------------------------
 
-def _run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+def _run(cli, *argv):
+    r = cli(*argv)  # conftest.py: geodata.cli.main in-process
+    return r.code, r.stdout, r.stderr
 
 
-def test_cli_end_to_end(db, tmp_path, capsys):
+def test_cli_end_to_end(db, tmp_path, cli):
     doc = tmp_path / "notes.txt"
     doc.write_text(TEXT, encoding="utf-8")
-    code, out, _ = _run(capsys, "sources", "add", str(doc), "--title", "Notes", "--outlet", "Own", "--date",
+    code, out, _ = _run(cli, "sources", "add", str(doc), "--title", "Notes", "--outlet", "Own", "--date",
                         "2022-01-07", "--author", "Me", "--url", "https://example.org/n", "--db", db)
     assert code == 0
     src = json.loads(out)
     assert src["id"].startswith("user-") and src["author"] == "Me"
-    code, out, err = _run(capsys, "sources", "add", str(doc), "--title", "Again", "--outlet", "Own", "--date",
+    code, out, err = _run(cli, "sources", "add", str(doc), "--title", "Again", "--outlet", "Own", "--date",
                           "2022-01-07", "--db", db)
     assert json.loads(out) == src and "already stored" in err
-    code, out, _ = _run(capsys, "sources", "list", "--db", db)
+    code, out, _ = _run(cli, "sources", "list", "--db", db)
     assert [s["id"] for s in json.loads(out)] == [src["id"]]
-    code, out, _ = _run(capsys, "events", "suggest", src["id"], "--db", db)
+    code, out, _ = _run(cli, "events", "suggest", src["id"], "--db", db)
     lines = [json.loads(line) for line in out.splitlines()]
     assert [s["type"] for s in lines] == ["seizure", "arrest"]
     assert all(TEXT[s["start"]:s["end"]] == s["quote"] for s in lines)
-    code, out, _ = _run(capsys, "events", "accept", lines[1]["id"], "--place", "gn:1516905", "--db", db)
+    code, out, _ = _run(cli, "events", "accept", lines[1]["id"], "--place", "gn:1516905", "--db", db)
     accepted = json.loads(out)
     assert accepted["type"] == "arrest" and accepted["date_start"] == "2022-01-06"
-    code, out, _ = _run(capsys, "events", "add", "--source", src["id"], "--start", "0", "--end", "54", "--place",
+    code, out, _ = _run(cli, "events", "add", "--source", src["id"], "--start", "0", "--end", "54", "--place",
                         "gn:1526384", "--type", "seizure", "--date-start", "2022-01-05", "--db", db)
     assert json.loads(out)["evidence"][0]["quote"] == TEXT[:54]
-    code, out, _ = _run(capsys, "events", "list", "--db", db)
+    code, out, _ = _run(cli, "events", "list", "--db", db)
     assert len(json.loads(out)) == 2
-    code, out, _ = _run(capsys, "events", "remove", accepted["id"], "--db", db)
+    code, out, _ = _run(cli, "events", "remove", accepted["id"], "--db", db)
     assert json.loads(out) == {"removed": accepted["id"]}
-    code, out, _ = _run(capsys, "sources", "remove", src["id"], "--db", db)
+    code, out, _ = _run(cli, "sources", "remove", src["id"], "--db", db)
     assert json.loads(out) == {"removed": src["id"], "events": 1, "suggestions": 2}
 
 
@@ -399,19 +397,19 @@ def test_cli_end_to_end(db, tmp_path, capsys):
     (["events", "remove", "user-ev-000000000000"], "no coded event"),
     (["events", "suggest", "hahn-corr"], "seed article"),
 ])
-def test_cli_errors_are_one_line(db, capsys, argv, message):
-    code, out, err = _run(capsys, *argv, "--db", db)
+def test_cli_errors_are_one_line(db, cli, argv, message):
+    code, out, err = _run(cli, *argv, "--db", db)
     assert code == 1 and out == "" and message in err and err.count("\n") == 1 and err.startswith("error: ")
 
 
-def test_cli_refuses_large_and_binary_files(tmp_path, capsys):
+def test_cli_refuses_large_and_binary_files(tmp_path, cli):
     db = str(tmp_path / "s.db")
     big = tmp_path / "big.txt"
     big.write_bytes(b"a" * (MAX_TEXT_BYTES + 10))
     binary = tmp_path / "b.txt"
     binary.write_bytes(b"\x00\x01\x02abc")
     for path, message in ((big, "larger than 2,000,000 bytes"), (binary, "binary")):
-        code, out, err = _run(capsys, "sources", "add", str(path), "--title", "T", "--outlet", "O", "--date",
+        code, out, err = _run(cli, "sources", "add", str(path), "--title", "T", "--outlet", "O", "--date",
                               "2022-01-07", "--db", db)
         assert code == 1 and message in err and err.count("\n") == 1
 

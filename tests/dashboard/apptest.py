@@ -1,0 +1,72 @@
+"""Helpers for the dashboard's AppTest tests: run the script, read the event list and the map back."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from dashboard.panels import eventlist
+from tests.conftest import ROOT
+
+APP = str(ROOT / "dashboard" / "main.py")  # the script; app.py is the server around it
+PAGES = ["views/atlas.py", "views/claims.py", "views/figures.py", "views/timeline.py", "views/downloads.py",
+         "views/documents.py"]
+AIRPORT = "events:almaty-airport-seized"
+AIRPORT_QUOTE = "According to the news channel Khabar 24, Almaty’s airport, which was temporarily seized by intruders, will fully reopen this evening."
+HOSTILE = "<script>alert(`pwned ${document.cookie}`)</script> & 'x' \"y\""
+
+
+def run_app(query: dict | None = None, page: str | None = None) -> AppTest:
+    """A fresh run of the dashboard with these URL parameters, on this page."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(query or {})
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+class _Rows(HTMLParser):
+    """Rows of the event list table (dashboard/panels/eventlist.py): its ``data-ref`` and cell texts."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows: list[dict] = []
+        self._cells: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr" and dict(attrs).get("data-ref"):
+            self.rows.append({"ref": dict(attrs)["data-ref"], "selected": dict(attrs).get("class") == "selected"})
+            self._cells = []
+        elif tag == "td" and self._cells is not None:
+            self._cells.append("")
+
+    def handle_data(self, data):
+        if self._cells:
+            self._cells[-1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "tr" and self._cells is not None:
+            self.rows[-1].update(zip(eventlist.COLUMNS, self._cells))
+            self._cells = None
+
+
+def event_list(at: AppTest) -> pd.DataFrame:
+    """The event list under the map, parsed back from its HTML table."""
+    (body,) = [h.proto.body for h in at.html if 'class="event-list"' in h.proto.body]
+    parser = _Rows()
+    parser.feed(body)
+    return pd.DataFrame(parser.rows)
+
+
+def map_args(at: AppTest) -> dict:
+    (component,) = [el for el in at.get("component_instance") if el.proto.component_name.endswith("st_folium")]
+    return json.loads(component.proto.json_args)
+
+
+def html_bodies(at: AppTest) -> str:
+    return "".join(h.proto.body for h in at.html)

@@ -1,0 +1,56 @@
+"""dashboard/maps.py: the folium map, its layers and markers, escaped text, local assets only."""
+
+from __future__ import annotations
+
+import re
+
+import geopandas as gpd
+
+from dashboard import maps
+from dashboard.serving import offline
+from geodata.mentions import places_mentioned, seed_mentions
+from tests.dashboard.apptest import map_args
+
+
+def test_map_loads_only_local_assets_and_draws_every_layer(default_app):
+    args = map_args(default_app)
+    links = args["js_links"] + args["css_links"]
+    assert links and all(link.startswith("/app/static/vendor/") for link in links), links
+    assert not re.search(r"https?://", args["script"] + args["html"] + args["header"])
+    # No jQuery is served (dashboard/serving/offline.py): a popup or anything else calling it would break the map.
+    assert not re.search(r"(?<![\w$])(?:\$|jQuery)\s*[.(]", args["script"] + args["html"]), "the map calls jQuery"
+    for link in links:
+        assert (offline.STATIC_DIR / link.removeprefix("/app/static/")).is_file()
+    names = re.findall(r'"([^"]+)" : feature_group_\w+', args["script"])
+    assert names == ["Mentions: demonyms", "Mentions", "Claim: within 100 km of all land borders", "Borders by neighbour", "Troop movements", "Places",
+                     "Claim checks", "Events"]
+
+
+def test_map_draws_one_marker_per_filtered_event(app_at, all_events):
+    script = map_args(app_at({"types": ["seizure"]}))["script"]
+    refs = set(re.findall(r"\[events:([a-z0-9-]+)\]", script))
+    assert refs == set(all_events.loc[all_events["type"] == "seizure", "id"]) and refs
+
+
+def test_claim_settings_change_the_claim_layer(app_at):
+    script = map_args(app_at({"km": "300"}))["script"]
+    assert "Claim: within 300 km" in script and "Claim: within 100 km" not in script
+
+
+def test_atlas_mentions_layer_follows_the_source_filter(app_at, default_app):
+    script = map_args(app_at({"sources": "pike-spectator"}))["script"]
+    expected = places_mentioned(seed_mentions(["pike-spectator"]))
+    assert script.count("[mentions:") == len(expected) > 0
+    everything = places_mentioned(seed_mentions())
+    assert map_args(default_app)["script"].count("[mentions:") == len(everything) > len(expected)
+
+
+def test_hostile_source_text_stays_text_on_the_map(hostile_layers):
+    m = maps.build_map(hostile_layers, outlines=gpd.GeoDataFrame(geometry=[], crs="EPSG:4326"),
+                       assets=offline.local_assets())
+    # The page's JSON is HTML-safe (\u003c for <); decode it to see what the browser will get.
+    html = re.sub(r"\\u00([0-9a-fA-F]{2})", lambda x: chr(int(x.group(1), 16)), m.get_root().render())
+    assert "<script>alert" not in html
+    assert "`pwned" not in html and "${document" not in html
+    assert "&lt;script&gt;alert(&#x60;pwned &#x24;{document.cookie}&#x60;)&lt;/script&gt;" in html
+    assert "[events:hostile]" in html and "[troops:hostile-troop]" in html
