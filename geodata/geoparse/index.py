@@ -2,17 +2,28 @@
 
 Building the index means parsing the whole gazetteer (~0.2 s) and compiling an Aho-Corasick
 automaton over ~200,000 names (~0.5 s). Both are done once per gazetteer version: the built
-index (the pickled pyahocorasick automaton, each name's ranked candidate rows, and the place
-rows as JSON, decoded only when a name is met) is kept in
-``$XDG_CACHE_HOME/qantar-atlas/`` (default ``~/.cache/qantar-atlas/``). A warm start reads
-that one file and never parses the gazetteer.
+index (the automaton's node tables, each name's ranked candidate rows, and the place rows as
+JSON, decoded only when a name is met) is kept in ``$XDG_CACHE_HOME/qantar-atlas/`` (default
+``~/.cache/qantar-atlas/``). A warm start reads that file and never parses the gazetteer.
+
+The cache cannot run code and is verified before use. It holds no pickle: a JSON header and
+raw byte sections (the automaton's own node tables, ``array`` buffers, JSON rows), and the
+only constructor fed from it is pyahocorasick's, called by this module. A SHA-256 digest of
+the whole file is kept apart from it (``geoparse-index-v2.sha256``) and checked before a byte
+of the file is parsed: a flipped byte, a truncated file, an edited coordinate or a file that is
+not ours is rebuilt, never read (pyahocorasick trusts its node tables, and a corrupt one can
+crash the process). Threat model: the cache folder is the user's own; the digest catches
+corruption and careless edits, not someone who can write both files (they can also write the
+user's shell start-up files). Even then no pickle is read, so no code of theirs runs here.
+Temporary files older than :data:`STALE_TMP_S` that an interrupted build left behind, and
+caches of older formats, are removed.
 
 The cache is keyed by the gazetteer file (path, size, modification time and a SHA-256 of its
 first and last 64 KiB), the stop-name and demonym tables (whole content), this module's
-:data:`FORMAT` and the Python version; any change rebuilds it. It is written atomically (a
-temporary file, then ``os.replace``), and a cache file that cannot be read or does not look
-right is rebuilt, never trusted. If the cache directory cannot be written, the index is built
-in memory for this process only.
+:data:`FORMAT`, the Python and pyahocorasick versions and the machine's word size and byte
+order; any change rebuilds it. It is written atomically (a temporary file, then
+``os.replace``; the digest last). If the cache directory cannot be written, the index is
+built in memory for this process only.
 
 Keys are folded names with one space either side (``" alma ata "``). Names that can never be
 read as a place are left out so the automaton never reports them: stop names (unless they are
@@ -23,12 +34,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.metadata
 import json
 import os
-import pickle
 import re
 import sys
+import struct
 import tempfile
+import time
 from array import array
 from pathlib import Path
 
@@ -39,10 +52,13 @@ from geodata.files import cache_dir
 from geodata.gazetteer import GAZETTEER_PATH, Place, load_gazetteer
 from geodata.names import STOPNAMES_PATH, normalize_name, stop_names
 
-__all__ = ["DEMONYMS_PATH", "FORMAT", "NameIndex", "cache_dir", "load_index"]
+__all__ = ["DEMONYMS_PATH", "FORMAT", "NameIndex", "cache_dir", "clean_cache", "load_index"]
 
 DEMONYMS_PATH = Path(__file__).resolve().parent.parent / "data" / "demonyms.tsv"
-FORMAT = 1  # bump when the cached layout or the key selection changes
+FORMAT = 2  # bump when the cached layout or the key selection changes (1: a pickle, never read again)
+STALE_TMP_S = 600  # a build takes seconds; a temporary file this old was left by an interrupted one
+_MAGIC = b"QANTAR-NAME-INDEX\n"
+_ARRAYS = ("codes", "offsets", "row_offsets")
 KLEN_BITS = 10  # automaton value = name id << KLEN_BITS | key length
 _KLEN_MASK = (1 << KLEN_BITS) - 1
 _EDGE = 65536  # bytes hashed at each end of the gazetteer file
@@ -147,9 +163,17 @@ def build_payload() -> dict:
             "row_offsets": row_offsets, "countries": countries}
 
 
+def _pyahocorasick_version() -> str:
+    try:
+        return importlib.metadata.version("pyahocorasick")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
 def cache_key(gazetteer: Path = GAZETTEER_PATH) -> str:
     """What the cached index depends on, as one string (see the module docstring)."""
-    h = hashlib.sha256(f"{FORMAT}|{sys.version_info[:2]}|{gazetteer}|".encode())
+    platform = f"{sys.version_info[:2]}|{_pyahocorasick_version()}|{struct.calcsize('P')}|{sys.byteorder}"
+    h = hashlib.sha256(f"{FORMAT}|{platform}|{gazetteer}|".encode())
     try:
         st = gazetteer.stat()
         h.update(f"{st.st_size}|{st.st_mtime_ns}|".encode())
@@ -167,39 +191,132 @@ def cache_key(gazetteer: Path = GAZETTEER_PATH) -> str:
     return h.hexdigest()
 
 
-def _read_cache(path: Path, key: str) -> dict | None:
-    """The cached payload if ``path`` holds one for ``key``; None if absent, stale or unreadable."""
+def encode_payload(key: str, payload: dict) -> bytes:
+    """The index as code-free bytes: magic, header length, JSON header, raw sections."""
+    blobs, kind, store, key_type, words, longest, values = payload["automaton"].__reduce__()[1]
+    if values is not None:
+        raise DataError("name index: the automaton must store integers (STORE_INTS)")
+    sections = [*blobs, *(payload[name].tobytes() for name in _ARRAYS), payload["rows"]]
+    header = json.dumps({
+        "key": key,
+        "automaton": [len(blobs), kind, store, key_type, words, longest],
+        "arrays": {name: payload[name].typecode for name in _ARRAYS},
+        "sections": [len(b) for b in sections],
+        "demonyms": payload["demonyms"],
+        "countries": payload["countries"],
+    }, ensure_ascii=True, sort_keys=True).encode("ascii")
+    return b"".join([_MAGIC, struct.pack("<Q", len(header)), header, *sections])
+
+
+def decode_payload(data: bytes, key: str) -> dict | None:
+    """The payload of :func:`encode_payload` bytes for ``key``; None if they are not that.
+
+    Only call it on bytes whose digest was verified: the automaton's node tables go to
+    pyahocorasick's constructor as they are.
+    """
     try:
-        with path.open("rb") as fh:
-            if pickle.load(fh) != key:
+        if not data.startswith(_MAGIC):
+            return None
+        at = len(_MAGIC)
+        (n,) = struct.unpack_from("<Q", data, at)
+        header = json.loads(data[at + 8:at + 8 + n])
+        if header["key"] != key:
+            return None
+        at += 8 + n
+        view = memoryview(data)  # slices without copying; arrays and the automaton copy what they keep
+        sections = []
+        for length in header["sections"]:
+            if not isinstance(length, int) or length < 0 or at + length > len(data):
                 return None
-            payload = pickle.load(fh)
-    except FileNotFoundError:
+            sections.append(view[at:at + length])
+            at += length
+        nblobs, kind, store, key_type, words, longest = header["automaton"]
+        if at != len(data) or store != ahocorasick.STORE_INTS or len(sections) != nblobs + len(_ARRAYS) + 1:
+            return None
+        arrays = {}
+        for name, raw in zip(_ARRAYS, sections[nblobs:nblobs + len(_ARRAYS)]):
+            arrays[name] = array(header["arrays"][name])
+            arrays[name].frombytes(raw)
+        automaton = ahocorasick.Automaton([bytes(b) for b in sections[:nblobs]], kind, store, key_type, words, longest, None)
+    except (ValueError, TypeError, KeyError, struct.error, UnicodeDecodeError):
         return None
-    except Exception:  # a truncated or foreign file can fail in many ways; it is rebuilt, never trusted
+    demonyms, countries = header["demonyms"], header["countries"]
+    if not isinstance(demonyms, dict) or not isinstance(countries, dict):
         return None
-    expected = {"automaton": ahocorasick.Automaton, "demonyms": dict, "codes": array, "offsets": array,
-                "rows": bytes, "row_offsets": array, "countries": dict}
-    if not isinstance(payload, dict) or any(not isinstance(payload.get(k), t) for k, t in expected.items()):
-        return None
-    return payload
+    return {"automaton": automaton, "demonyms": demonyms, "rows": bytes(sections[-1]), "countries": countries, **arrays}
 
 
-def _write_cache(path: Path, key: str, payload: dict) -> None:
-    """Write atomically; a cache that cannot be written only costs the next start its speed."""
-    tmp = None
+def _paths(directory: Path) -> tuple[Path, Path]:
+    base = directory / f"geoparse-index-v{FORMAT}"
+    return base.with_suffix(".bin"), base.with_suffix(".sha256")
+
+
+def _read_cache(directory: Path, key: str) -> dict | None:
+    """The cached payload if ``directory`` holds one for ``key`` whose digest verifies; else None."""
+    path, digest_path = _paths(directory)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=path.name, suffix=".tmp", delete=False) as fh:
-            tmp = fh.name
-            pickle.dump(key, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError as exc:
-        print(f"warning: geoparse index cache not written ({exc.strerror}: {path.parent}); "
-              "set XDG_CACHE_HOME to a writable directory to speed up later runs", file=sys.stderr)
-        if tmp is not None and os.path.exists(tmp):
+        expected = digest_path.read_text(encoding="ascii").strip()
+        data = path.read_bytes()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if hashlib.sha256(data).hexdigest() != expected:
+        return None
+    return decode_payload(data, key)
+
+
+def _atomic(path: Path, data: bytes) -> None:
+    with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=path.name + ".", suffix=".tmp", delete=False) as fh:
+        tmp = fh.name
+        try:
+            fh.write(data)
+        except BaseException:
+            fh.close()
             os.unlink(tmp)
+            raise
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def _write_cache(directory: Path, key: str, payload: dict) -> None:
+    """Write the index, then its digest, each atomically; a failure only costs later starts their speed."""
+    path, digest_path = _paths(directory)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        data = encode_payload(key, payload)
+        _atomic(path, data)
+        _atomic(digest_path, (hashlib.sha256(data).hexdigest() + "\n").encode("ascii"))
+    except OSError as exc:
+        print(f"warning: geoparse index cache not written ({exc.strerror}: {directory}); "
+              "set XDG_CACHE_HOME to a writable directory to speed up later runs", file=sys.stderr)
+
+
+def clean_cache(directory: Path, now: float | None = None) -> list[Path]:
+    """Remove what earlier builds left: temporary files older than :data:`STALE_TMP_S`, older formats.
+
+    Only names this module writes are touched (``geoparse-index-*``); returns what was removed.
+    """
+    now = time.time() if now is None else now
+    removed = []
+    current = set(_paths(directory))
+    try:
+        entries = list(directory.glob("geoparse-index-*"))
+    except OSError:
+        return removed
+    for entry in entries:
+        try:
+            if entry.name.endswith(".tmp"):
+                stale = now - entry.lstat().st_mtime > STALE_TMP_S
+            else:
+                stale = entry not in current and re.fullmatch(r"geoparse-index-v\d+\.(pickle|bin|sha256)", entry.name)
+            if stale and entry.is_file():
+                entry.unlink()
+                removed.append(entry)
+        except OSError:
+            continue  # another process removed it first, or the folder is read-only
+    return removed
 
 
 def load_index(directory: Path | None = None) -> NameIndex:
@@ -210,12 +327,13 @@ def load_index(directory: Path | None = None) -> NameIndex:
     DataError
         If the index must be built and the gazetteer or the demonym table is missing or broken.
     """
-    path = (directory or cache_dir()) / f"geoparse-index-v{FORMAT}.pickle"
+    directory = directory or cache_dir()
     key = cache_key()
-    payload = _read_cache(path, key)
+    clean_cache(directory)  # a glob of one folder: cheap enough for every start
+    payload = _read_cache(directory, key)
     if payload is None:
         payload = build_payload()
-        _write_cache(path, key, payload)
+        _write_cache(directory, key, payload)
     return NameIndex(payload)
 
 

@@ -32,7 +32,7 @@ def test_index_keys_the_gazetteer_stores_unnormalised_resolve_as_before(key):
 def built_cache(tmp_path_factory):
     directory = tmp_path_factory.mktemp("cache")
     load_index(directory)
-    (path,) = directory.glob("geoparse-index-*.pickle")
+    (path,) = directory.glob("geoparse-index-*.bin")
     return directory, path
 
 
@@ -45,22 +45,24 @@ def test_index_cache_is_reused_when_warm(built_cache):
 
 
 def test_index_cache_rejects_stale_and_broken_files(built_cache, tmp_path):
-    _, path = built_cache
+    directory, path = built_cache
     data = path.read_bytes()
-    assert _read_cache(path, cache_key()) is not None
-    assert _read_cache(path, "another gazetteer") is None
-    for name, content in [("truncated", data[: len(data) // 2]), ("garbage", b"not a pickle"), ("empty", b"")]:
+    assert _read_cache(directory, cache_key()) is not None
+    assert _read_cache(directory, "another gazetteer") is None
+    for name, content in [("truncated", data[: len(data) // 2]), ("garbage", b"not an index"), ("empty", b"")]:
         broken = tmp_path / name
-        broken.write_bytes(content)
+        broken.mkdir()
+        (broken / path.name).write_bytes(content)
+        (broken / path.with_suffix(".sha256").name).write_bytes(path.with_suffix(".sha256").read_bytes())
         assert _read_cache(broken, cache_key()) is None, name
 
 
 def test_broken_cache_is_rebuilt_not_trusted(tmp_path):
-    cache = tmp_path / f"geoparse-index-v{FORMAT}.pickle"
+    cache = tmp_path / f"geoparse-index-v{FORMAT}.bin"
     cache.write_bytes(b"\x80\x05garbage")
     index = load_index(tmp_path)
     assert isinstance(index, NameIndex) and index.candidates("Almaty")[0][1].id == "gn:1526384"
-    assert _read_cache(cache, cache_key()) is not None  # replaced by a good one
+    assert _read_cache(tmp_path, cache_key()) is not None  # replaced by a good one
 
 
 def test_unwritable_cache_directory_still_parses(tmp_path, capsys):

@@ -1,0 +1,122 @@
+"""The name-index cache cannot lie, crash the process or run code: it is verified, else rebuilt.
+
+Each hostile cache is loaded in a subprocess, so a segfault would show as a negative exit
+status instead of killing the test run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from geodata.geoparse.index import FORMAT, STALE_TMP_S, _read_cache, cache_key, clean_cache, load_index
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = f"geoparse-index-v{FORMAT}.bin"
+DIGEST = f"geoparse-index-v{FORMAT}.sha256"
+ALMATY = "gn:1526384"
+PROBE = (
+    "import sys; from pathlib import Path; from geodata.geoparse.index import load_index; "
+    "p = load_index(Path(sys.argv[1])).candidates('Almaty')[0][1]; print(p.id, p.lat, p.lon)"
+)
+
+
+@pytest.fixture(scope="module")
+def good_cache(tmp_path_factory) -> Path:
+    directory = tmp_path_factory.mktemp("good")
+    load_index(directory)
+    assert {p.name for p in directory.iterdir()} == {BIN, DIGEST}
+    return directory
+
+
+@pytest.fixture
+def cache(good_cache, tmp_path) -> Path:
+    directory = tmp_path / "cache"
+    shutil.copytree(good_cache, directory)
+    return directory
+
+
+def probe(directory: Path) -> str:
+    r = subprocess.run([sys.executable, "-c", PROBE, str(directory)], cwd=ROOT, capture_output=True, timeout=300)
+    assert r.returncode == 0, (r.returncode, r.stderr.decode(errors="replace")[-800:])  # -11 would be a segfault
+    return r.stdout.decode().strip()
+
+
+def verified(directory: Path) -> bool:
+    data = (directory / BIN).read_bytes()
+    return (directory / DIGEST).read_text().strip() == hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.parametrize("where", [0.02, 0.1, 0.3, 0.6, 0.95])
+def test_flipped_byte_is_rebuilt_not_read(cache, where):
+    data = bytearray((cache / BIN).read_bytes())
+    pos = int(len(data) * where)
+    data[pos] ^= 0xFF
+    (cache / BIN).write_bytes(bytes(data))
+    assert probe(cache).startswith(f"{ALMATY} 43.25")
+    assert verified(cache) and (cache / BIN).read_bytes()[pos] != data[pos]  # rebuilt
+
+
+def test_edited_coordinate_is_rebuilt(cache):
+    data = (cache / BIN).read_bytes()
+    edited = data.replace(b'"Almaty", "city", "KZ", 43.', b'"Almaty", "city", "KZ", 53.', 1)
+    assert edited != data
+    (cache / BIN).write_bytes(edited)
+    assert probe(cache).startswith(f"{ALMATY} 43.25")  # not latitude 53
+
+
+class _Hostile:
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+@pytest.mark.parametrize("name", [BIN, "geoparse-index-v1.pickle"])
+@pytest.mark.parametrize("with_digest", [False, True])
+def test_hostile_pickle_never_runs(cache, tmp_path, name, with_digest):
+    marker = tmp_path / "PWNED"
+    payload = pickle.dumps("key") + pickle.dumps(_Hostile(marker))
+    (cache / name).write_bytes(payload)
+    if with_digest:  # even an attacker who writes the digest too gets no pickle read
+        (cache / DIGEST).write_text(hashlib.sha256(payload).hexdigest() + "\n")
+    assert probe(cache).startswith(f"{ALMATY} 43.25")
+    assert not marker.exists()
+    assert not (cache / "geoparse-index-v1.pickle").exists()  # the old format is removed on rebuild
+
+
+def test_missing_or_garbled_digest_rebuilds(cache):
+    (cache / DIGEST).write_text("not a digest")
+    assert _read_cache(cache, cache_key()) is None
+    (cache / DIGEST).unlink()
+    assert _read_cache(cache, cache_key()) is None
+    load_index(cache)
+    assert verified(cache)
+
+
+def test_orphaned_temporaries_are_cleaned_fresh_ones_kept(cache):
+    old = cache / f"{BIN}.abc123.tmp"
+    fresh = cache / f"{BIN}.def456.tmp"
+    foreign = cache / "someone-elses.tmp"
+    for p in (old, fresh, foreign):
+        p.write_bytes(b"half an index")
+    past = time.time() - STALE_TMP_S - 60
+    os.utime(old, (past, past))
+    os.utime(foreign, (past, past))
+    assert clean_cache(cache) == [old]
+    assert fresh.exists() and foreign.exists()  # a concurrent build's file, and a file not ours
+
+
+def test_interrupted_build_leaves_no_temporary(cache):
+    (cache / BIN).write_bytes(b"stale")
+    load_index(cache)
+    assert not list(cache.glob("*.tmp")) and verified(cache)
