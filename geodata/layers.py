@@ -13,6 +13,7 @@ given by :data:`LIST_SEPARATORS`.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import json
 from pathlib import Path
@@ -27,6 +28,7 @@ from geodata.claims import check_all
 from geodata.dates import overlaps, parse_date
 from geodata.errors import DataError, InputError
 from geodata.gazetteer import load_gazetteer
+from geodata.schemas import EVENT_TYPES
 from geodata.sources import load_sources
 
 __all__ = ["CRS", "LAYER_NAMES", "LIST_SEPARATORS", "basemap", "border_bands", "build_layers", "flat_text", "frame"]
@@ -201,6 +203,13 @@ def build_layers(date_from=None, date_to=None, sources: Iterable[str] | None = N
         unknown = sorted(src - set(load_sources()))
         if unknown:
             raise InputError(f"unknown source id(s) {', '.join(unknown)}; known: {', '.join(sorted(load_sources()))}")
+    if types is not None:
+        types = list(types)
+        for t in types:
+            if t not in EVENT_TYPES:
+                close = difflib.get_close_matches(str(t), EVENT_TYPES, n=3)
+                hint = f"did you mean {', '.join(close)}? " if close else ""
+                raise InputError(f"unknown event type {str(t)[:80]!r}; {hint}known: {', '.join(EVENT_TYPES)}")
     cat, gz = load_catalogue(), load_gazetteer()
     layers = {
         "events": _events(cat, gz, lo, hi, src, None if types is None else list(types)),

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -111,15 +113,22 @@ def export_zip(layers: dict[str, gpd.GeoDataFrame], suffix: str = "", filters: d
 
 
 def export(outdir: str | Path, **filters) -> list[Path]:
-    """Write every file of :func:`export_files` into ``OUTDIR``; return the paths written, sorted.
+    """Write every file of :func:`export_files` into ``OUTDIR``, all or nothing; return the paths written, sorted.
 
     ``<layer>.geojson`` and ``<layer>.csv`` for every layer, ``sources.csv`` and ``README.txt``.
+    The filters are checked (and the files built) before anything is created. Every file is
+    first written under a temporary name in ``OUTDIR``; only when all are written and every
+    target can be replaced (no directory in the way) are they renamed into place. On any failure
+    only those temporaries are removed: the folder keeps its old files, byte for byte, and
+    nothing export did not write is ever deleted.
 
     Raises
     ------
     InputError
-        If ``outdir`` is a file or cannot be created or written.
+        If a filter is invalid, ``outdir`` is a file, or a file cannot be created or replaced.
     """
+    layers = build_layers(**filters)  # bad dates, sources or types: refused before any folder exists
+    files = export_files({name: layers[name] for name in LAYER_NAMES}, filters)
     out = Path(outdir)
     if out.exists() and not out.is_dir():
         raise InputError(f"export: {out} is a file, not a directory; give a directory path")
@@ -127,14 +136,24 @@ def export(outdir: str | Path, **filters) -> list[Path]:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"export: cannot create {out} ({exc.strerror}); choose a writable directory") from None
-    layers = build_layers(**filters)
-    files = export_files({name: layers[name] for name in LAYER_NAMES}, filters)
-    written = []
-    for fname in sorted(files):
-        path = out / fname
-        try:
-            path.write_bytes(files[fname].encode("utf-8"))
-        except OSError as exc:
-            raise InputError(f"export: cannot write {path} ({exc.strerror}); choose a writable directory") from None
-        written.append(path)
-    return written
+    targets = [out / fname for fname in sorted(files)]
+    for path in targets:
+        if path.is_dir() or (path.exists() and not path.is_file()):
+            raise InputError(f"export: {path} exists and is not a regular file; move it away, nothing was written")
+    temps: list[Path] = []
+    try:
+        for path in targets:
+            fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{path.name}.", suffix=".tmp")
+            temps.append(Path(tmp))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(files[path.name].encode("utf-8"))
+        for tmp, path in zip(temps, targets):
+            os.replace(tmp, path)
+    except OSError as exc:
+        for tmp in temps:
+            if tmp.exists():
+                tmp.unlink()
+        where = exc.filename or out
+        raise InputError(f"export: cannot write {where} ({exc.strerror}); nothing in {out} was changed; "
+                         "choose a writable directory") from None
+    return targets
