@@ -258,6 +258,8 @@ def read_tables(path: Path) -> dict[str, dict]:
             raise DataError(f"{fp}: catalogue file missing; restore it from git") from None
         except tomllib.TOMLDecodeError as exc:
             raise DataError(f"{file}: not valid TOML ({exc}); fix the syntax there") from None
+        except UnicodeDecodeError as exc:
+            raise DataError(f"{fp}: not valid UTF-8 at byte {exc.start}; TOML files are UTF-8, re-save it as UTF-8") from None
     return tables
 
 

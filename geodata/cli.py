@@ -10,11 +10,32 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import sys
 
 from geodata.errors import DataError, InputError
 
 __all__ = ["main"]
+
+
+MAX_BYTES_LIMIT = 1_000_000_000  # --max-bytes above this is refused: the whole text is held in memory
+ECHO_CHARS = 80  # a name echoed in a message is cut to this many characters
+
+
+def _shorten(text: str, limit: int = ECHO_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, saying how much was left out."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
+def max_bytes(value: str) -> int:
+    """The ``--max-bytes`` option: a whole number of bytes from 1 to :data:`MAX_BYTES_LIMIT`."""
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{_shorten(value, 40)!r} is not a whole number of bytes") from None
+    if not 1 <= n <= MAX_BYTES_LIMIT:
+        raise argparse.ArgumentTypeError(f"{_shorten(value, 40)} is out of range; give 1 to {MAX_BYTES_LIMIT:,}")
+    return n
 
 
 def _dump(obj) -> str:
@@ -33,7 +54,7 @@ def cmd_geocode(args: argparse.Namespace) -> int:
     if place is None:
         close = gz.close_matches(name)
         hint = f"; close matches: {', '.join(close)}" if close else "; check the spelling"
-        raise InputError(f"geocode: no place named {name!r} in the gazetteer{hint}")
+        raise InputError(f"geocode: no place named {_shorten(name)!r} in the gazetteer{hint}")
     out = {
         "name": place.name,
         "kind": place.kind,
@@ -155,7 +176,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("geoparse", help="print the place mentions of a text as JSON Lines")
     p.add_argument("path", help="a UTF-8 (or UTF-16 with BOM) text file, or - for stdin")
-    p.add_argument("--max-bytes", type=int, default=10_000_000, help="refuse larger input (default 10 MB)")
+    p.add_argument("--max-bytes", type=max_bytes, default=10_000_000, metavar="N",
+                   help=f"refuse larger input (default 10 MB, at most {MAX_BYTES_LIMIT:,})")
     p.add_argument("--no-sentences", action="store_true",
                    help="leave each mention's sentence text out (sentence_start/sentence_end stay)")
     p.set_defaults(func=cmd_geoparse)
@@ -180,9 +202,25 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit status."""
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        status = args.func(args)
+        sys.stdout.flush()  # a full disk shows here, not as a traceback at exit
+        return status
     except (InputError, DataError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:
+        _drop_stdout()
         return 0
+    except OSError as exc:  # writing the output failed: a full disk, a closed terminal
+        _drop_stdout()
+        print(f"error: cannot write the output ({exc.strerror or exc}); free some space or write elsewhere",
+              file=sys.stderr)
+        return 1
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

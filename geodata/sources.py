@@ -117,6 +117,8 @@ def _read_catalogue(path: Path) -> dict:
         raise DataError(f"{path}: source catalogue not found; restore it from git") from None
     except tomllib.TOMLDecodeError as exc:
         raise DataError(f"{path}: not valid TOML ({exc}); fix the syntax at that line") from None
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: not valid UTF-8 at byte {exc.start}; TOML files are UTF-8, re-save it as UTF-8") from None
 
 
 @functools.cache

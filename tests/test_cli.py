@@ -58,7 +58,7 @@ BAD_FILES = [
     ("empty.txt", b"", "empty"),
     ("blank.txt", b"  \n\t\n", "empty"),
     ("cp1251.txt", "Протесты в Алматы".encode("cp1251"), "iconv"),
-    ("utf16-no-bom.txt", "Protests in Almaty".encode("utf-16-le"), "binary"),
+    ("utf16-no-bom.txt", "Protests in Almaty".encode("utf-16-le"), "UTF-16LE without a byte-order mark"),
 ]
 
 

@@ -1,15 +1,18 @@
 """Reading a text the user hands us (a file or standard input), refusing what is not text.
 
 UTF-8 (with or without a byte-order mark) and UTF-16 with a BOM are decoded. Everything else
-gets one line saying what is wrong and how to fix it: binary files, UTF-32, other encodings
-(named when the bytes clearly read as Windows Cyrillic, the usual case for Kazakh and
-Russian news saved on Windows), empty text, and input over the size limit.
+gets one line saying what is wrong and how to fix it: binary files, UTF-32, UTF-16 without a
+BOM (named), UTF-8 with a few stray bytes (the first one's offset), other encodings (Windows
+Cyrillic when the bytes clearly read as it, the usual case for Kazakh and Russian news saved on
+Windows; otherwise charset-normalizer's guess, called a guess), FIFOs and devices, empty text,
+and input over the size limit.
 """
 
 from __future__ import annotations
 
 import re
 import shlex
+import stat
 import sys
 from pathlib import Path
 
@@ -47,12 +50,25 @@ def read_text_input(path_or_dash: str, max_bytes: int = DEFAULT_MAX_BYTES) -> st
         One line naming the file, what is wrong and how to fix it.
     """
     where = "standard input" if path_or_dash == "-" else str(path_or_dash)
+    if not isinstance(max_bytes, int) or max_bytes < 1:
+        raise _refuse(where, f"max_bytes must be a positive whole number, not {max_bytes!r}")
     if path_or_dash == "-":
         data = sys.stdin.buffer.read(max_bytes + 1)
     else:
         path = Path(path_or_dash)
         if path.is_dir():
             raise _refuse(where, "is a directory; give a text file")
+        try:
+            mode = path.stat().st_mode
+        except FileNotFoundError:
+            raise _refuse(where, "no such file; check the path") from None
+        except OSError as exc:
+            raise _refuse(where, f"cannot be read ({exc.strerror}); check its permissions") from None
+        if not stat.S_ISREG(mode):
+            # opening a FIFO with no writer waits forever; a device can be endless (/dev/zero)
+            kind = "a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
+            raise _refuse(where, f"is {kind}, not a regular file; save the text to a file, or pipe it in: "
+                                 f"python -m geodata geoparse - < {shlex.quote(str(path_or_dash))}")
         try:
             with path.open("rb") as fh:
                 data = fh.read(max_bytes + 1)
@@ -81,10 +97,36 @@ def looks_cp1251(data: bytes) -> bool:
     return len(_MIXED.findall(decoded)) <= 0.05 * letters
 
 
-def _conversion_hint(data: bytes, file_arg: str) -> str:
-    if looks_cp1251(data):
-        return f"it looks like Windows Cyrillic (cp1251): iconv -f cp1251 -t utf-8 {file_arg} > {file_arg}.utf8"
-    return f"convert it to UTF-8, e.g. iconv -f <its encoding> -t utf-8 {file_arg} > {file_arg}.utf8"
+STRAY_BYTES = 8  # at most this many bad bytes (or 1 %) in otherwise UTF-8 text: stray bytes, not another encoding
+
+
+def guess_encoding(data: bytes) -> str | None:
+    """The encoding charset-normalizer finds most plausible for ``data`` (Python codec name), or None."""
+    from charset_normalizer import from_bytes  # imported on the error path only
+
+    best = from_bytes(data[:200_000]).best()
+    return best.encoding if best is not None else None
+
+
+def _iconv_name(codec: str) -> str:
+    """A Python codec name as iconv spells it: ``utf_16_le`` -> ``UTF-16LE``, ``cp1251`` -> ``CP1251``."""
+    name = codec.upper().replace("_", "-")
+    return name[:-3] + name[-2:] if name.endswith(("-LE", "-BE")) else name
+
+
+def _not_utf8(data: bytes, exc: UnicodeDecodeError, file_arg: str) -> str:
+    """Why ``data`` is not UTF-8, naming the encoding only as honestly as the bytes allow."""
+    bad = data.decode("utf-8", errors="replace").count("\ufffd") - data.count("\ufffd".encode())
+    if bad <= max(STRAY_BYTES, len(data) // 100):
+        return (f"is not valid UTF-8 at byte {exc.start} ({bad} bad byte{'s' if bad != 1 else ''} in otherwise "
+                f"UTF-8 text); fix or remove them, e.g. iconv -f utf-8 -t utf-8 -c {file_arg} > {file_arg}.utf8")
+    codec = "cp1251" if looks_cp1251(data) else guess_encoding(data)
+    if codec is None:
+        return (f"is not UTF-8 (byte {exc.start}); convert it to UTF-8, "
+                f"e.g. iconv -f <its encoding> -t utf-8 {file_arg} > {file_arg}.utf8")
+    label = "Windows Cyrillic (cp1251)" if codec == "cp1251" else f"{_iconv_name(codec)} (a guess)"
+    return (f"is not UTF-8 (byte {exc.start}); it looks like {label}: "
+            f"iconv -f {_iconv_name(codec).lower()} -t utf-8 {file_arg} > {file_arg}.utf8")
 
 
 def decode_text(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES, *, file_arg: str | None = None,
@@ -133,12 +175,16 @@ def decode_text(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES, *, f
             raise _refuse(where, "has a UTF-16 byte-order mark but is not valid UTF-16; "
                                  f"convert it to UTF-8: iconv -f utf-16 -t utf-8 {file_arg}") from None
     elif b"\x00" in data:
+        codec = guess_encoding(data)
+        if codec and codec.startswith(("utf_16", "utf_32")):
+            raise _refuse(where, f"is {_iconv_name(codec)} without a byte-order mark; convert it to UTF-8: "
+                                 f"iconv -f {_iconv_name(codec)} -t utf-8 {file_arg} > {file_arg}.utf8")
         raise _refuse(where, "looks binary (contains NUL bytes); give a plain text file")
     else:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise _refuse(where, f"is not UTF-8 (byte {exc.start}); {_conversion_hint(data, file_arg)}") from None
+            raise _refuse(where, _not_utf8(data, exc, file_arg)) from None
     if not text.strip():
         raise _refuse(where, "is empty; give a text with some words")
     return text
