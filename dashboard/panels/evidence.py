@@ -16,7 +16,7 @@ import streamlit as st
 from dashboard import data
 from geodata.claims import PikeResult
 from geodata.layers import flat_text
-from dashboard.escape import highlight, html_text
+from dashboard.escape import highlight, html_text, markdown_text
 
 __all__ = ["CONTEXT_CHARS", "evidence_html", "facts_html", "feature_panel", "show_evidence", "trim_paragraph"]
 
@@ -147,7 +147,7 @@ def _related_figures(layer: str, row: pd.Series) -> pd.DataFrame:
 
 def _city_panel(fid: str, cities: pd.DataFrame | None, result: PikeResult | None) -> None:
     if cities is None or fid not in set(cities["id"]):
-        st.info(f"City {fid} is not in the chosen candidate set.")
+        st.info(f"City {markdown_text(fid, 80)} is not in the chosen candidate set.")  # fid comes from the URL
         return
     c = cities.loc[cities["id"] == fid].iloc[0]
     km = result.distances_km.get(fid) if result else None
@@ -172,7 +172,8 @@ def feature_panel(ref: str | None, layers: dict[str, gpd.GeoDataFrame], *, citie
         return
     row, hidden = _find(layer, fid, layers)
     if row is None:
-        st.warning(f"Nothing called {fid!r} in layer {layer!r}; it may have been renamed. Select another feature.")
+        st.warning(f"Nothing called {markdown_text(repr(fid), 80)} in layer {markdown_text(repr(layer), 40)}; "
+                   "it may have been renamed. Select another feature.")  # both come from the URL
         return
     st.html(
         STYLE + f'<h4 class="feature-title">{html_text(row[TITLE_FIELD.get(layer, "id")])}</h4>'

@@ -16,6 +16,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import data, maps
+from dashboard.escape import markdown_text
 from dashboard.serving import offline
 from geodata.errors import InputError
 from geodata.writers import to_geojson
@@ -86,7 +87,7 @@ name, raw = given
 try:
     mentions = _mentions(name, raw)
 except InputError as exc:
-    st.error(str(exc))
+    st.error(markdown_text(exc))  # the message holds the file's name: shown as text, never as Markdown
     st.stop()
 
 places = places_mentioned(mentions)
