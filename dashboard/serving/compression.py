@@ -93,7 +93,7 @@ def ensure_mirror(root: Path | None = None, source: Path | None = None) -> Path:
                            "set XDG_CACHE_HOME to a writable directory") from exc
     try:
         count = _build(source, work)
-        (work / COMPLETE).write_text(f"{count} files from {source}\n", encoding="utf-8")
+        (work / COMPLETE).write_text(f"{count} files\n", encoding="utf-8")  # no path: nothing about the install
         if final.exists():  # a half-built mirror from an interrupted start
             shutil.rmtree(final, ignore_errors=True)
         try:
@@ -113,6 +113,14 @@ def _immutable(path: str, url: str) -> bool:
     return True
 
 
+class _MirrorASGI(ServeStaticASGI):
+    """ServeStatic over the mirror, minus the mirror's own marker file (Streamlit has no such file)."""
+
+    def add_files(self, root, prefix=None) -> None:
+        super().add_files(root, prefix)
+        self.files = {url: f for url, f in self.files.items() if url.rsplit("/", 1)[-1] != COMPLETE}
+
+
 def middleware(base_url_path: str = "", root: Path | None = None) -> list[Middleware]:
     """The ASGI middleware that serves the compressed mirror at ``/<base>/static/``.
 
@@ -125,5 +133,5 @@ def middleware(base_url_path: str = "", root: Path | None = None) -> list[Middle
     """
     base = base_url_path.strip("/")
     prefix = f"{base}/static/" if base else "static/"
-    return [Middleware(ServeStaticASGI, root=str(ensure_mirror(root)), prefix=prefix,
+    return [Middleware(_MirrorASGI, root=str(ensure_mirror(root)), prefix=prefix,
                        allow_all_origins=False, immutable_file_test=_immutable)]
