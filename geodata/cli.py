@@ -8,6 +8,7 @@ on stderr saying what and how to fix it, and a non-zero exit: 1 for input or dat
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
 import json
 import os
@@ -211,11 +212,16 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         _drop_stdout()
         return 0
-    except OSError as exc:  # writing the output failed: a full disk, a closed terminal
-        _drop_stdout()
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRNOS:
+            raise
+        _drop_stdout()  # writing the output failed: a full disk, a quota, an I/O error
         print(f"error: cannot write the output ({exc.strerror or exc}); free some space or write elsewhere",
               file=sys.stderr)
         return 1
+
+
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG}
 
 
 def _drop_stdout() -> None:
