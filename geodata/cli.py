@@ -228,5 +228,5 @@ def _drop_stdout() -> None:
     """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
     try:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
+    except (OSError, ValueError):  # no file descriptor to redirect (an embedded stdout): nothing to flush there
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")
