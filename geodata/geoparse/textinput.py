@@ -108,6 +108,20 @@ def guess_encoding(data: bytes) -> str | None:
     return best.encoding if best is not None else None
 
 
+def _reads_as_text(data: bytes, codec: str) -> bool:
+    """Whether ``data`` decoded as ``codec`` is mostly Latin, Greek or Cyrillic letters, digits, punctuation, spaces.
+
+    charset-normalizer calls short binary UTF-16 too ("\\x00\\x01binary"); texts the atlas reads are in
+    scripts below U+0500, so at least 90 % of the characters must be there.
+    """
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        return False
+    ok = sum(1 for c in text if (c.isprintable() or c in "\t\n\r") and ord(c) < 0x500)
+    return bool(text) and ok >= 0.9 * len(text)
+
+
 def _iconv_name(codec: str) -> str:
     """A Python codec name as iconv spells it: ``utf_16_le`` -> ``UTF-16LE``, ``cp1251`` -> ``CP1251``."""
     name = codec.upper().replace("_", "-")
@@ -119,7 +133,8 @@ def _not_utf8(data: bytes, exc: UnicodeDecodeError, file_arg: str) -> str:
     bad = data.decode("utf-8", errors="replace").count("\ufffd") - data.count("\ufffd".encode())
     if bad <= max(STRAY_BYTES, len(data) // 100):
         return (f"is not valid UTF-8 at byte {exc.start} ({bad} bad byte{'s' if bad != 1 else ''} in otherwise "
-                f"UTF-8 text); fix or remove them, e.g. iconv -f utf-8 -t utf-8 -c {file_arg} > {file_arg}.utf8")
+                f"UTF-8 text); remove them (iconv -f utf-8 -t utf-8 -c {file_arg} > {file_arg}.utf8) or, if the file "
+                f"is in another encoding, convert it: iconv -f <its encoding> -t utf-8 {file_arg} > {file_arg}.utf8")
     codec = "cp1251" if looks_cp1251(data) else guess_encoding(data)
     if codec is None:
         return (f"is not UTF-8 (byte {exc.start}); convert it to UTF-8, "
@@ -176,7 +191,7 @@ def decode_text(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES, *, f
                                  f"convert it to UTF-8: iconv -f utf-16 -t utf-8 {file_arg}") from None
     elif b"\x00" in data:
         codec = guess_encoding(data)
-        if codec and codec.startswith(("utf_16", "utf_32")):
+        if codec and codec.startswith(("utf_16", "utf_32")) and _reads_as_text(data, codec):
             raise _refuse(where, f"is {_iconv_name(codec)} without a byte-order mark; convert it to UTF-8: "
                                  f"iconv -f {_iconv_name(codec)} -t utf-8 {file_arg} > {file_arg}.utf8")
         raise _refuse(where, "looks binary (contains NUL bytes); give a plain text file")

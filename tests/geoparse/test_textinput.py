@@ -27,7 +27,7 @@ def test_latin1_is_not_called_cyrillic(tmp_path):
         read_text_input(str(f))
     msg = str(exc.value)
     assert "Cyrillic" not in msg and "cp1251" not in msg
-    assert "not UTF-8 (byte 3)" in msg and "iconv -f <its encoding> -t utf-8" in msg and str(f) in msg
+    assert "not valid UTF-8 at byte 3" in msg and "iconv -f <its encoding> -t utf-8" in msg and str(f) in msg
 
 
 def test_cp1251_hint_names_the_file(tmp_path):
