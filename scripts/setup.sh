@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs everything Qantar Atlas needs on a fresh machine: the pinned Python
-# packages; with --browser, Debian's Chromium for the end-to-end tests and Debian's
-# PostgreSQL for the store's tests; with --postgres, PostgreSQL only.
+# packages; with --browser, Debian's Chromium (and strace, which the offline start-up test
+# runs the server under) for the end-to-end tests and Debian's PostgreSQL for the store's
+# tests; with --postgres, PostgreSQL only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 want=()
 for arg in "$@"; do
   case "$arg" in
     --browser) [[ -x /usr/bin/chromium ]] || want+=(chromium)
+               command -v strace >/dev/null || want+=(strace)
                compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || want+=(postgresql) ;;
     --postgres) compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || want+=(postgresql) ;;
     *) echo "setup: unknown option $arg; use --browser or --postgres" >&2; exit 2 ;;
