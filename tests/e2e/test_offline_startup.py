@@ -10,8 +10,8 @@ recorded, whether or not the network is reachable.
 
 from __future__ import annotations
 
-import re
 import os
+import re
 import shutil
 import subprocess
 import sys
