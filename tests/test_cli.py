@@ -74,13 +74,13 @@ def test_geoparse_missing_file_and_directory(cli, tmp_path):
     _one_line_error(cli("geoparse", str(tmp_path)), "directory")
 
 
-def test_geoparse_caps_size_and_says_how_to_raise_it(cli, tmp_path):
+def test_geoparse_caps_size_when_told_and_says_how_to_raise_it(cli, tmp_path):
     path = tmp_path / "big.txt"
-    with path.open("wb") as fh:  # 50 MB of text, the size the issue names
+    with path.open("wb") as fh:  # 50 MB of text, the size the issue names: refused only under a cap
         chunk = b"Protests spread to Almaty and Taraz. " * 1000
         for _ in range(50_000_000 // len(chunk) + 1):
             fh.write(chunk)
-    _one_line_error(cli("geoparse", str(path)), "larger than")
+    _one_line_error(cli("geoparse", str(path), "--max-bytes", "10000000"), "larger than 10,000,000 bytes")
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig"])
@@ -125,6 +125,29 @@ def test_geoparse_max_bytes_option_raises_the_limit(cli, tmp_path):
     path.write_bytes(b"Riots in Taraz. " * 10)  # 160 bytes
     _one_line_error(cli("geoparse", str(path), "--max-bytes", "100"), "larger than 100 bytes")
     assert cli("geoparse", str(path), "--max-bytes", "160").code == 0
+
+
+def test_geoparse_streams_a_large_file_with_the_same_output(cli, root, monkeypatch):
+    """Above STREAM_FROM_BYTES a file is parsed in blocks (bounded memory), byte for byte the same."""
+    import geodata.cli
+
+    seed = sorted((root / "seeds").glob("*.txt"), key=lambda p: p.stat().st_size)[-1]
+    whole = cli("geoparse", str(seed))
+    monkeypatch.setattr(geodata.cli, "STREAM_FROM_BYTES", 1000)
+    streamed = cli("geoparse", str(seed))
+    assert whole.code == streamed.code == 0 and whole.stdout and streamed.stdout == whole.stdout
+    # an explicit --max-bytes still refuses a larger file, streamed or not
+    _one_line_error(cli("geoparse", str(seed), "--max-bytes", "1001"), "larger than 1,001 bytes")
+
+
+def test_geoparse_accepts_a_file_over_the_old_10_mb_cap_by_default(cli, tmp_path, monkeypatch):
+    import geodata.cli
+
+    monkeypatch.setattr(geodata.cli, "STREAM_FROM_BYTES", 100)
+    path = tmp_path / "big.txt"
+    path.write_text("Riots in Taraz.\n\n" * 2000, encoding="utf-8")  # 34 KB, over the patched threshold
+    result = cli("geoparse", str(path), "--no-sentences")
+    assert result.code == 0 and len(result.lines()) == 2000
 
 
 # --- export and claims -------------------------------------------------------------------------
