@@ -148,8 +148,7 @@ def _claims_for_candidates(args: argparse.Namespace) -> int:
 
 def cmd_geoparse(args: argparse.Namespace) -> int:
     """Print the place mentions of a text file (or stdin) as JSON Lines, one mention per line."""
-    from geodata.geoparse import read_text_input, write_json_lines
-    from geodata.geoparse.stream import stream_json_lines
+    from geodata.geoparse import read_text_input, stream_json_lines, write_json_lines
 
     limit = args.max_bytes or MAX_BYTES_LIMIT
     path = Path(args.path)
