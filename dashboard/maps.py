@@ -163,6 +163,7 @@ def group_points(events: gpd.GeoDataFrame) -> list[dict]:
                  "click to list them"]
         label = f"{g.name}: {n} event{'s' if n != 1 else ''}" + (" (region level)" if g.kind == "region" else "")
         out.append({"ref": g.ref, "lat": round(g.lat, 5), "lon": round(g.lon, 5), "count": n, "label": label,
+                    "name": g.name, "name_html": html_text(g.name),
                     "tip": tooltip_html(g.name, lines), "colour": colour, "kind": g.kind,
                     "light": colour in LIGHT_COLOURS})
     return out
@@ -412,7 +413,8 @@ def highlight(ref: str | None, layers: dict[str, gpd.GeoDataFrame], cities: pd.D
     geom = None
     if layer in ("groups", "events"):
         # A selected event is ringed at its place group's marker; a country-level one nowhere.
-        key = (lambda g: g.id == fid) if layer == "groups" else (lambda g: fid in g.event_ids)
+        first = fid.split("+")[0]  # several groups drawn as one badge: ring the first
+        key = (lambda g: g.id == first) if layer == "groups" else (lambda g: fid in g.event_ids)
         g = next((g for g in place_groups(layers["events"]) if key(g)), None)
         geom = Point(g.lon, g.lat) if g else None
     elif layer == "cities" and cities is not None and fid in set(cities["id"]):

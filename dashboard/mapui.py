@@ -56,22 +56,47 @@ CSS = """<style>
 _PINS = Template("""{% macro script(this, kwargs) %}
 (function(){
   var group = {{ this._parent.get_name() }};
-  {{ this.data|tojson }}.forEach(function(d){
-    var cls = 'atlas-pin' + (d.kind === 'region' ? ' region' : '') + (d.light ? ' light' : '');
+  var pins = L.layerGroup().addTo(group);  // its own layer: a relayout never clears the region rings beside it
+  var data = {{ this.data|tojson }};
+  var SEP = {{ this.min_px }};  // badges closer than this (in pixels, at the current zoom) become one
+  function make(items){
+    var d = items[0], n = 0;
+    items.forEach(function(x){ n += x.count; });
+    var many = items.length > 1;
+    var ref = many ? 'groups:' + items.map(function(x){ return x.ref.slice(7); }).join('+') : d.ref;
+    var names = items.map(function(x){ return x.name; }).join(', ');
+    var label = many ? names + ': ' + n + ' events at ' + items.length + ' places' : d.label;
+    var tip = many ? '<b>' + items.map(function(x){ return x.name_html; }).join(', ') + '</b><br>' + n +
+      ' events; click to list them, zoom in to separate' : d.tip;
+    var cls = 'atlas-pin' + (!many && d.kind === 'region' ? ' region' : '') + (!many && d.light ? ' light' : '');
+    var colour = many ? '#333333' : d.colour;
     var icon = L.divIcon({className: 'atlas-place-icon', iconSize: null,
-      html: '<div class="' + cls + '" style="--c:' + d.colour + '">' + d.count + '</div>'});
-    var m = L.marker([d.lat, d.lon], {icon: icon, keyboard: true, riseOnHover: true, title: d.label});
-    m.atlasRef = d.ref;
-    m.bindTooltip(d.tip, {direction: 'auto', className: 'atlas-tip', opacity: 0.95});
-    m.on('click', function(){ m.closeTooltip(); window.atlasSelect(d.ref); });
+      html: '<div class="' + cls + '" style="--c:' + colour + '">' + n + '</div>'});
+    var m = L.marker([d.lat, d.lon], {icon: icon, keyboard: true, riseOnHover: true, title: label});
+    m.bindTooltip(tip, {direction: 'auto', className: 'atlas-tip', opacity: 0.95});
+    m.on('click', function(){ m.closeTooltip(); window.atlasSelect(ref); });
     m.on('add', function(){
       var el = m.getElement(); if (!el) return;
-      el.setAttribute('aria-label', d.label); el.setAttribute('role', 'button'); el.tabIndex = 0;
-      el.classList.add('atlas-group'); el.dataset.ref = d.ref; el.dataset.count = d.count;
-      el.onkeydown = function(e){ if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); window.atlasSelect(d.ref); } };
+      el.setAttribute('aria-label', label); el.setAttribute('role', 'button'); el.tabIndex = 0;
+      el.classList.add('atlas-group'); el.dataset.ref = ref; el.dataset.count = n;
+      el.onkeydown = function(e){ if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); window.atlasSelect(ref); } };
     });
-    m.addTo(group);
-  });
+    return m;
+  }
+  function layout(){
+    var map = group._map; if (!map) return;
+    pins.clearLayers();
+    var clusters = [];
+    data.slice().sort(function(a, b){ return b.count - a.count; }).forEach(function(d){
+      var p = map.latLngToLayerPoint([d.lat, d.lon]);
+      var home = clusters.find(function(c){ return c.p.distanceTo(p) < SEP; });
+      if (home) home.items.push(d); else clusters.push({p: p, items: [d]});
+    });
+    clusters.forEach(function(c){ pins.addLayer(make(c.items)); });
+  }
+  function attach(){ group._map.off('zoomend', layout); group._map.on('zoomend', layout); layout(); }
+  group.on('add', attach);
+  if (group._map) attach();
 })();
 {% endmacro %}""")
 
@@ -146,19 +171,27 @@ window.atlasGroups = {};
 class PlaceMarkers(MacroElement):
     """One marker per place group, added to the parent FeatureGroup.
 
+    Badges that would overlap at the current zoom (closer than ``min_px``) are drawn as one,
+    with the sum of their counts, selecting ``groups:<id>+<id>...`` (the panel lists them all);
+    they separate as the reader zooms in, so at no zoom does one badge hide another.
+
     Parameters
     ----------
     data : list of dict
-        ``{ref, lat, lon, count, label, tip, colour, light, kind}`` per marker; ``tip`` is
-        escaped HTML, ``label`` plain text (set as an attribute by the DOM, never parsed).
+        ``{ref, lat, lon, count, name, name_html, label, tip, colour, light, kind}`` per marker;
+        ``tip`` and ``name_html`` are escaped HTML, ``name`` and ``label`` plain text (set as
+        attributes by the DOM, never parsed as HTML).
+    min_px : int
+        The smallest distance between two badges' centres, in pixels.
     """
 
     _template = _PINS
 
-    def __init__(self, data: list[dict]):
+    def __init__(self, data: list[dict], min_px: int = 28):
         super().__init__()
         self._name = "PlaceMarkers"
         self.data = data
+        self.min_px = int(min_px)
 
 
 class Workspace(MacroElement):

@@ -80,20 +80,24 @@ def group_panel(ref: str, events: pd.DataFrame, on_pick: Callable[[str | None], 
             st.info("No country-level event within the filters.")
         _list(rows, ref, on_pick)
         return
-    fid = ref.split(":", 1)[1]
-    group: PlaceGroup | None = next((g for g in place_groups(events) if g.id == fid), None)
-    if group is None:
+    ids = ref.split(":", 1)[1].split("+")  # several groups when their badges were drawn as one
+    groups: list[PlaceGroup] = [g for g in place_groups(events) if g.id in ids]
+    if not groups:
         st.info("No event at this place within the filters. Widen the dates or the day, or pick another place.")
         return
     by_id = events.set_index("id")
+    members = [p for g in groups for p in g.places]
+    event_ids = sorted({e for g in groups for e in g.event_ids}, key=lambda e: (by_id.loc[e, "date_start"], e))
     where = "".join(
-        f"<li>{html_text(name)}: {html_text(KIND_WORDS.get(kind, kind))}, {len(ids)} event{'s' if len(ids) != 1 else ''}, "
-        f"{html_text(PRECISION_WORDS[3] if kind == 'region' else _precision(by_id, ids))}</li>"
-        for _pid, name, kind, ids in group.places
+        f"<li>{html_text(name)}: {html_text(KIND_WORDS.get(kind, kind))}, {len(ids_)} event{'s' if len(ids_) != 1 else ''}, "
+        f"{html_text(PRECISION_WORDS[3] if kind == 'region' else _precision(by_id, ids_))}</li>"
+        for _pid, name, kind, ids_ in members
     )
-    st.html(f'<h4 class="group-title">{html_text(group.name)}: {group.count} event{"s" if group.count != 1 else ""}</h4>'
+    title = ", ".join(g.name for g in groups)
+    n = len(event_ids)
+    st.html(f'<h4 class="group-title">{html_text(title)}: {n} event{"s" if n != 1 else ""}</h4>'
             f'<ul class="group-places" style="margin:0 0 .4rem 1rem;font-size:.85rem;color:#444">{where}</ul>')
-    _list(by_id.loc[list(group.event_ids)].reset_index(), ref, on_pick)
+    _list(by_id.loc[event_ids].reset_index(), ref, on_pick)
 
 
 def _precision(by_id: pd.DataFrame, ids: tuple[str, ...]) -> str:

@@ -18,7 +18,7 @@ MAP_KEY = "atlas"
 MAP_HEIGHT = 600
 SORT_KEY = "event_sort"
 LAYOUT_CSS = """<style>
-.block-container{padding-left:1.5rem;padding-right:1.5rem;padding-top:3rem}
+.block-container{padding-left:1.5rem;padding-right:1.5rem;padding-top:4.2rem}
 .evidence-cue{display:none}
 [class*="st-key-pick-"] button{justify-content:flex-start;text-align:left}
 @media (max-width:640px){.evidence-cue{display:block;background:#fde3b5;padding:.3rem .6rem;border-radius:4px;font-size:.9rem}}
