@@ -119,11 +119,23 @@ class View:
 
 
 def _widget(setting: Setting, options: list | None, labels: Callable[[str], Callable | None] | None = None) -> object:
-    """Draw one bound widget for ``setting`` and return its value (``labels(key)`` names the options)."""
-    common = dict(key=setting.key, help=setting.help, bind="query-params")
+    """Draw one bound widget for ``setting`` and return its value (``labels(key)`` names the options).
+
+    A widget bound to the URL writes its options' *labels* there; one whose options have labels
+    (article titles, types in words) is mirrored by hand instead, so the URL keeps the ids.
+    """
     fmt = labels(setting.key) if labels else None
-    if fmt is not None:
-        common["format_func"] = fmt
+    if fmt is not None and setting.widget == "multiselect":
+        if setting.key not in st.session_state:
+            st.session_state[setting.key] = [v for v in st.query_params.get_all(setting.key) if v in options]
+        value = st.multiselect(setting.label, options, key=setting.key, help=setting.help, format_func=fmt,
+                               placeholder=setting.placeholder)
+        if value:
+            st.query_params[setting.key] = list(value)
+        elif setting.key in st.query_params:
+            del st.query_params[setting.key]
+        return value
+    common = dict(key=setting.key, help=setting.help, bind="query-params")
     if setting.widget == "date_range":
         return st.date_input(setting.label, value=setting.default, min_value=FIRST_DAY,
                              max_value=LAST_DAY, format="YYYY-MM-DD", **common)

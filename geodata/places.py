@@ -170,12 +170,14 @@ def stand_ins(row) -> list[str]:
         empty when both ends are the places the sources name.
     """
     out = []
-    kinds = _kinds([row["origin_id"], row["destination_id"]])
-    for end, who in (("origin", row["contributor"]), ("destination", "Kazakhstan")):
-        if int(row[f"{end}_precision"]) < 3:
+    get = row.get if hasattr(row, "get") else (lambda k, d=None: getattr(row, k, d))
+    ends = [e for e in ("origin", "destination") if get(f"{e}_id") is not None and get(f"{e}_precision") is not None]
+    kinds = _kinds([get(f"{e}_id") for e in ends])
+    for end in ends:
+        if int(get(f"{end}_precision")) < 3:
             continue
-        name = row[f"{end}_name"]
-        if kinds[row[f"{end}_id"]] == "country":
+        name, who = get(f"{end}_name"), get("contributor") if end == "origin" else "Kazakhstan"
+        if kinds[get(f"{end}_id")] == "country":
             out.append(f"stand-in: {name}'s centre for the whole country")
         else:
             out.append(f"stand-in: {name} for {who}")

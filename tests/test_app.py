@@ -94,7 +94,7 @@ def test_filters_change_the_event_list():
     at.multiselect(key="types").set_value(["protest"]).run()
     protests = event_list(at)
     assert 0 < len(protests) < len(all_events)
-    assert set(protests["type"]) == {"protest"}
+    assert set(protests["type"]) == {"Protest"}  # types in words
     at.multiselect(key="types").set_value([]).run()
     at.date_input(key="dates").set_value((dt.date(2022, 1, 10), dt.date(2022, 1, 12))).run()
     late = event_list(at)
@@ -105,10 +105,11 @@ def test_filters_change_the_event_list():
 @pytest.mark.parametrize(
     "query, check",
     [
-        ({"types": ["protest", "riot"]}, lambda t: set(t["type"]) <= {"protest", "riot"}),
+        ({"types": ["protest", "riot"]}, lambda t: set(t["type"]) <= {"Protest", "Riot"}),
         ({"dates": ["2022-01-05", "2022-01-06"]}, lambda t: ((t["date_start"] <= "2022-01-06") & (t["date_end"] >= "2022-01-05")).all()),
-        ({"sources": ["eurasia-notes-13"]}, lambda t: t["sources"].str.contains("eurasia-notes-13").all()),
-        ({"outlets": ["The Spectator"]}, lambda t: t["sources"].str.contains("pike-spectator").all()),
+        # Articles are named by title (with outlet), not id.
+        ({"sources": ["eurasia-notes-13"]}, lambda t: t["sources"].str.contains("Eurasia Notes #13", regex=False).all()),
+        ({"outlets": ["The Spectator"]}, lambda t: t["sources"].str.contains("(The Spectator)", regex=False).all()),
     ],
 )
 def test_url_parameters_restore_filters(default_app, query, check):
@@ -184,13 +185,18 @@ def test_map_loads_only_local_assets_and_draws_every_layer(default_app):
                      "Claim checks", "Events"]
 
 
-def test_map_draws_one_marker_per_filtered_event():
+def test_map_draws_every_filtered_event_in_its_place_badge():
+    # Behaviour changed: one badge per place group with its count (country-level events are listed, not drawn).
+    from geodata.places import nationwide, place_groups
+
     at = run_app()
     at.multiselect(key="types").set_value(["seizure"]).run()
     script = map_args(at)["script"]
     seizures = build_layers(types=["seizure"])["events"]
-    refs = set(re.findall(r"\[events:([a-z0-9-]+)\]", script))
-    assert refs == set(seizures["id"])
+    (blob,) = re.findall(r"var data = (\[.*?\]);\n", script)
+    drawn = {b["ref"]: b["count"] for b in json.loads(blob)}
+    assert drawn == {g.ref: g.count for g in place_groups(seizures)}
+    assert sum(drawn.values()) == len(seizures) - len(nationwide(seizures))
 
 
 def test_claim_settings_change_the_claim_layer():
@@ -237,7 +243,7 @@ def test_hostile_source_text_stays_text_on_the_map():
     assert "<script>alert" not in html
     assert "`pwned" not in html and "${document" not in html
     assert "&lt;script&gt;alert(&#x60;pwned &#x24;{document.cookie}&#x60;)&lt;/script&gt;" in html
-    assert "[events:hostile]" in html and "[troops:hostile-troop]" in html
+    assert '"ref": "troops:hostile-troop"' in html and "groups:gn:1526384" in html
 
 
 def test_hostile_source_text_stays_text_in_the_event_list():
@@ -246,7 +252,7 @@ def test_hostile_source_text_stays_text_in_the_event_list():
     assert "<script" not in html and "`pwned" not in html and "${document" not in html
     assert html.count(escape.html_text(HOSTILE)) == 2  # the place and the description columns
     assert '<tr data-ref="events:hostile" class="selected">' in html
-    assert eventlist.event_label(rows.iloc[0]) == f"2022-01-05 · riot · {HOSTILE}: {HOSTILE}"  # plain text for the select box
+    assert eventlist.event_label(rows.iloc[0]) == f"2022-01-05 · Riot · {HOSTILE}: {HOSTILE}"  # plain text, type in words
 
 
 def test_hostile_quote_stays_text_in_the_text_panel():
@@ -269,6 +275,7 @@ def test_highlight_rejects_offsets_outside_the_paragraph():
         ("Almaty's airport is seized 2022-01-05 [events:almaty-airport-seized]", "events:almaty-airport-seized"),
         ("Almaty city [places:gn:1526384]", "places:gn:1526384"),
         ("Border with China [borders:border:CN]", "borders:border:CN"),
+        ("3 [groups:gn:1526384+gn:1528675]", "groups:gn:1526384+gn:1528675"),
         ("[nothing:here]", None),
         ("no reference at all", None),
         (None, None),
@@ -356,7 +363,7 @@ def test_documents_page_lists_mentions_of_pasted_text_and_keeps_html_as_text():
     # The tooltip's sentence reaches the map only escaped (the script JSON-encodes "<" and "&" too).
     for raw in ("<script>window", "<img", "\\u003cscript\\u003ewindow", "\\u003cimg"):
         assert raw not in script
-    assert "\\u0026lt;script\\u0026gt;window.__xss=1" in script and "[uploads:gn:1526384]" in script
+    assert "\\u0026lt;script\\u0026gt;window.__xss=1" in script and '"ref": "uploads:gn:1526384"' in script
     assert not at.error
 
 
@@ -380,9 +387,12 @@ def test_atlas_mentions_layer_follows_the_source_filter():
     at = run_app({"sources": "pike-spectator"})
     script = map_args(at)["script"]
     expected = places_mentioned(seed_mentions(["pike-spectator"]))
-    assert script.count("[mentions:") == len(expected) > 0
+    def drawn(text: str) -> int:
+        return len(set(re.findall(r'"ref": "mentions:([^"]+)"', text)))
+
+    assert drawn(script) == len(expected) > 0
     at_all = run_app()
-    assert map_args(at_all)["script"].count("[mentions:") == len(places_mentioned(seed_mentions()))
+    assert drawn(map_args(at_all)["script"]) == len(places_mentioned(seed_mentions()))
 
 
 def test_clicking_a_mention_shows_its_sentences_as_evidence():
