@@ -8,7 +8,6 @@ import streamlit as st
 from dashboard import data, state
 from dashboard.panels import evidence
 
-
 view = state.current()
 figures = data.view_layers(*view.filters.args())["figures"].reset_index(drop=True).drop(columns="geometry")
 

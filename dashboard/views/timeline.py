@@ -70,4 +70,4 @@ st.caption("Click a bar to select the event on the map and read its evidence.")
 picked = (chosen or {}).get("selection", {}).get("pick") or []
 if picked and picked[0].get("ref"):
     state.select(picked[0]["ref"])
-    st.switch_page(ATLAS)
+    st.switch_page(ATLAS, query_params={"feature": picked[0]["ref"]})

@@ -178,9 +178,9 @@ def test_the_day_slider_on_5_january_shows_that_days_events_including_multi_day_
         page.keyboard.press("ArrowRight")
         page.wait_for_function("() => location.search.includes('day=2022-01-06')")
         app.wait_idle()
-        page.locator(".st-key-play button").click()
+        page.get_by_role("button", name="▶ Play").click()
         page.wait_for_function("() => location.search.includes('day=2022-01-07')", timeout=60_000)
-        page.locator(".st-key-play button").click()  # pause
+        page.get_by_role("button", name="⏸ Pause").click()
 
 
 def test_an_event_list_row_selects_the_event_on_the_map(app, page):
