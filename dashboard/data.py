@@ -16,6 +16,7 @@ import streamlit as st
 from geodata import claims, exportfiles, layers, mentions, writers
 from geodata.claims import ClaimCheck, PikeResult
 from geodata.gazetteer import load_gazetteer
+from geodata.places import type_label
 from geodata.sources import load_sources, paragraph_around
 
 __all__ = [
@@ -43,6 +44,9 @@ __all__ = [
     "readme_text",
     "user_set",
     "source_ids",
+    "source_label",
+    "source_names",
+    "labels",
     "suffix",
     "sources",
     "zip_bytes",
@@ -134,6 +138,24 @@ def sources() -> dict[str, dict]:
 def source_ids() -> list[str]:
     """Article ids in catalogue order."""
     return list(sources())
+
+
+def source_label(sid: str) -> str:
+    """An article as a reader knows it: its title, with the outlet (the id when unknown)."""
+    s = sources().get(sid)
+    if not s:
+        return sid
+    return f"{s['title']} ({s['outlet']})" if s.get("outlet") else s["title"]
+
+
+def source_names() -> dict[str, str]:
+    """Article id -> :func:`source_label`, for tables."""
+    return {sid: source_label(sid) for sid in sources()}
+
+
+def labels(key: str):
+    """The ``format_func`` of a setting's widget: article titles, event types in words; None otherwise."""
+    return {"sources": source_label, "types": type_label}.get(key)
 
 
 def outlets() -> list[str]:

@@ -40,6 +40,9 @@ page = st.navigation(PAGES)
 st.sidebar.title("Qantar Atlas")
 st.sidebar.caption("The January 2022 unrest in Kazakhstan, every point tied to its source.")
 # Pike's claim page draws the claim settings in its body; every other page, in the sidebar.
-state.remember(state.sidebar(data.options, data.outlet_sources, claim_settings=page.url_path != CLAIM_PAGE))
+# A page title per page (the browser tab, bookmarks, screen readers).
+st.set_page_config(page_title=f"{page.title} · Qantar Atlas")
+state.remember(state.sidebar(data.options, data.outlet_sources, claim_settings=page.url_path != CLAIM_PAGE,
+                             labels=data.labels))
 st.sidebar.caption(CREDITS)
 page.run()

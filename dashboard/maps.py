@@ -1,9 +1,11 @@
 """Layers -> folium objects: the atlas map, drawn offline with vector shapes only.
 
-No tiles: the basemap is our own simplified country outlines. Markers are CircleMarkers
-(no images). Every tooltip is escaped (``dashboard.escape``) and ends with the feature's
-reference ``[layer:id]``: streamlit-folium returns the clicked tooltip's text, which is
-how a click on the map selects a feature (``dashboard.state.parse_ref``).
+No tiles: the basemap is our own simplified country outlines. Events are drawn per place
+group (``geodata.places``): one badge with the count per place, regions as a region, and
+country-level events not at all (the page lists them as "Nationwide"). Every tooltip is
+escaped (``dashboard.escape``) and carries no internal reference: each feature's reference
+travels as a property, and a click hands it to Python through ``window.atlasSelect``
+(``dashboard.mapui``), read back by ``dashboard.state.parse_ref``.
 
 New layers (e.g. place mentions from an uploaded document) are one more ``_add_*``
 function and one more entry in :func:`build_map`'s ``groups``.
@@ -24,14 +26,15 @@ from folium.utilities import JsCode
 import streamlit as st
 from shapely.geometry import MultiLineString, Point
 
-from dashboard import data
+from dashboard import data, mapui
 from dashboard.escape import html_text
 from dashboard.serving import offline
 from geodata.claims import PikeResult
 from geodata.layers import flat_text
+from geodata.places import PRECISION_WORDS, place_groups, stand_ins, type_label
 
-__all__ = ["PRECISION_STYLE", "atlas_map", "TYPE_COLOURS", "NEIGHBOUR_COLOURS", "build_map", "build_mentions_map", "highlight",
-           "tooltip_html"]
+__all__ = ["DEFAULT_LAYERS", "LAYER_KEYS", "PRECISION_STYLE", "atlas_map", "TYPE_COLOURS", "NEIGHBOUR_COLOURS", "build_map",
+           "build_mentions_map", "group_points", "highlight", "tooltip_html"]
 
 # One colour per event type (geodata.schemas.EVENT_TYPES); violence in reds, the state's
 # measures in blues, politics in purples, the rest in greens and greys.
@@ -69,16 +72,26 @@ PRECISION_STYLE = {
     2: {"radius": 9, "fill_opacity": 0.5, "weight": 2, "dash_array": None},
     3: {"radius": 14, "fill_opacity": 0.15, "weight": 2, "dash_array": "4 3"},
 }
+# Layer keys (the URL's ``layers``), in the layer control's order, and those shown at first.
+LAYER_KEYS = ("demonyms", "mentions", "claim", "borders", "troops", "places", "checks", "events")
+DEFAULT_LAYERS = ("borders", "troops", "events")
 CENTRE = (48.0, 67.0)
 ZOOM = 4
 KAZAKHSTAN_BOUNDS = [[40.5, 46.5], [55.5, 87.5]]  # (lat, lon) south-west, north-east: the initial view
 SEA = "#dbe9f2"
 
 
-def tooltip_html(title: str, lines: list[str], ref: str) -> str:
-    """Escaped tooltip HTML: a bold title, detail lines, and the ``[layer:id]`` reference."""
-    body = "".join(f"<br>{html_text(line)}" for line in lines if line)
-    return f"<b>{html_text(title)}</b>{body}<br><small>[{html_text(ref)}]</small>"
+TIP_CHARS = 90  # a tooltip line longer than this is cut: the panel has the full text
+
+
+def tooltip_html(title: str, lines: list[str], ref: str | None = None) -> str:
+    """Compact, escaped tooltip HTML: a bold title and short detail lines, no internal reference.
+
+    ``ref`` is accepted for callers that still pass it and ignored: references travel as a
+    feature property, never in text a reader sees.
+    """
+    body = "".join(f"<br>{html_text(_cut(str(line), TIP_CHARS))}" for line in lines if line)
+    return f"<b>{html_text(_cut(str(title), TIP_CHARS))}</b>{body}"
 
 
 def _dates(row) -> str:
@@ -91,16 +104,21 @@ def _dates(row) -> str:
 # Tooltips are bound in the browser from each feature's pre-escaped ``tip`` property: one
 # GeoJson element per layer instead of a folium element per marker, which keeps building
 # and rendering the map fast (each folium element compiles its own template).
-BIND_TOOLTIP = JsCode("function(feature, layer) { layer.bindTooltip(feature.properties.tip, {sticky: true}); }")
+BIND_TOOLTIP = JsCode(
+    "function(feature, layer) { layer.bindTooltip(feature.properties.tip, {sticky: true, direction: 'auto', "
+    "className: 'atlas-tip', opacity: 0.95}); if (feature.properties.ref) { layer.on('click', function() { "
+    "layer.closeTooltip(); window.atlasSelect(feature.properties.ref); }); } }"
+)
 
 
-def _feature(fid: str, geom, tip: str) -> dict:
-    """A display feature: geometry rounded to 5 decimals (about 1 m), the tooltip, nothing else.
+def _feature(fid: str, geom, tip: str, ref: str | None = None) -> dict:
+    """A display feature: geometry rounded to 5 decimals (about 1 m), the tooltip and its reference.
 
     Only the escaped tooltip travels to the browser: raw source text never enters the map script.
+    ``ref`` (``layer:id``, default ``fid``) is what a click selects.
     """
     return {"type": "Feature", "id": fid, "geometry": shapely.geometry.mapping(shapely.transform(geom, lambda xy: np.round(xy, 5))),
-            "properties": {"tip": tip}}
+            "properties": {"tip": tip, "ref": html_text(ref or fid)}}
 
 
 def _layer(group: folium.FeatureGroup, features: list[dict], styles: dict[str, dict], *, points: bool) -> None:
@@ -124,25 +142,50 @@ def _add_basemap(m: folium.Map, outlines: gpd.GeoDataFrame) -> None:
     folium.GeoJson(data, name="Country outlines", style_function=style, interactive=False, control=False).add_to(m)
 
 
+REGION_RING_PX = 34  # a region-level place: a dashed, hatched ring this big, never read as a city
+
+
+def group_points(events: gpd.GeoDataFrame) -> list[dict]:
+    """One marker per place group (``geodata.places.place_groups``): count, colour, tooltip, name.
+
+    Country-level events are not among them: the page lists them as "Nationwide".
+    """
+    by_id = events.set_index("id") if len(events) else None
+    out = []
+    for g in place_groups(events):
+        types = sorted({by_id.loc[e, "type"] for e in g.event_ids})
+        colour = TYPE_COLOURS.get(types[0], FALLBACK_COLOUR) if len(types) == 1 else "#333333"
+        n = g.count
+        what = ", ".join(type_label(t).lower() for t in types[:3]) + (" …" if len(types) > 3 else "")
+        where = "region level" if g.kind == "region" else PRECISION_WORDS[1]
+        names = [p[1] for p in g.places]
+        lines = [f"{n} event{'s' if n != 1 else ''}: {what}", (f"also at: {', '.join(names[1:])}" if len(names) > 1 else where),
+                 "click to list them"]
+        label = f"{g.name}: {n} event{'s' if n != 1 else ''}" + (" (region level)" if g.kind == "region" else "")
+        out.append({"ref": g.ref, "lat": round(g.lat, 5), "lon": round(g.lon, 5), "count": n, "label": label,
+                    "name": g.name, "name_html": html_text(g.name),
+                    "tip": tooltip_html(g.name, lines), "colour": colour, "kind": g.kind,
+                    "light": colour in LIGHT_COLOURS})
+    return out
+
+
+LIGHT_COLOURS = {"#f1b6da", "#ffd92f", "#c2a5cf", "#a6dba0", "#e08214", "#969696"}  # badges that need dark text
+
+
 def _add_events(group: folium.FeatureGroup, events: gpd.GeoDataFrame) -> None:
-    # Coarse markers first, so the precise ones on top stay clickable.
-    ordered = events.reset_index(drop=True).assign(prec=lambda d: d["geo_precision"].astype(int))
-    ordered = ordered.sort_values(["prec", "id"], ascending=[False, True])
-    features, styles = [], {}
-    for row in ordered.itertuples():
-        if row.geometry is None or row.geometry.is_empty:
-            continue
-        ref = f"events:{row.id}"
-        lines = [_dates(row._asdict()), f"{row.type.replace('_', ' ')} at {row.place_name}", f"status: {row.status}"]
-        features.append(_feature(ref, row.geometry, tooltip_html(row.description, lines, ref)))
-        style = PRECISION_STYLE.get(row.prec, PRECISION_STYLE[3])
-        colour = TYPE_COLOURS.get(row.type, FALLBACK_COLOUR)
-        styles[ref] = {
-            "radius": style["radius"], "color": "#333333" if style["dash_array"] is None else colour,
-            "weight": style["weight"], "dashArray": style["dash_array"], "fill": True, "fillColor": colour,
-            "fillOpacity": style["fill_opacity"], "className": "atlas-event",
-        }
-    _layer(group, features, styles, points=True)
+    points = group_points(events)
+    rings = [p for p in points if p["kind"] == "region"]
+    if rings:
+        # The region's extent is not in our data (no region polygons): a large dashed ring says "somewhere here".
+        feats = [_feature(p["ref"], Point(p["lon"], p["lat"]), p["tip"]) for p in rings]
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": feats}, interactive=False,
+            marker=folium.CircleMarker(radius=REGION_RING_PX),
+            style_function=lambda _f: {"radius": REGION_RING_PX, "color": "#333333", "weight": 2, "dashArray": "6 5",
+                                       "fill": True, "fillColor": "#999999", "fillOpacity": 0.08, "className": "atlas-region"},
+        ).add_to(group)
+    if points:
+        mapui.PlaceMarkers(points).add_to(group)
 
 
 def _arrow_head(line: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -172,9 +215,12 @@ def _add_troops(group: folium.FeatureGroup, troops: gpd.GeoDataFrame) -> None:
         line = list(geom.coords)
         head = _arrow_head(line)
         shape = MultiLineString([line, head]) if head else geom
-        lines = [f"{row.origin_name} to {row.destination_name}", _dates(row._asdict()), f"size: {flat_text('sizes', row.sizes)}"]
+        standins = stand_ins(row._asdict())
+        lines = [*standins, f"{row.origin_name} to {row.destination_name}", _dates(row._asdict()),
+                 f"size: {flat_text('sizes', row.sizes)}"]
         features.append(_feature(ref, shape, tooltip_html(f"{row.contributor}: {row.description}", lines, ref)))
-        styles[ref] = {"color": "#7f0000", "weight": 3, "opacity": 0.8, "className": "atlas-troop"}
+        styles[ref] = {"color": "#7f0000", "weight": 3, "opacity": 0.8, "dashArray": "8 6" if standins else None,
+                       "className": "atlas-troop atlas-standin" if standins else "atlas-troop"}
     _layer(group, features, styles, points=False)
 
 
@@ -250,6 +296,7 @@ MENTION_SENTENCE_CHARS = 240  # a tooltip shows the first sentence, cut to this 
 
 
 def _cut(text: str, limit: int = MENTION_SENTENCE_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, with an ellipsis."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
@@ -321,34 +368,35 @@ def build_map(
     Returns
     -------
     folium.Map
-        With one toggleable FeatureGroup per layer and a LayerControl.
+        With one toggleable FeatureGroup per layer (option ``atlasKey``: its :data:`LAYER_KEYS` entry),
+        a LayerControl that folds away on narrow maps, and the legend.
     """
     m = folium.Map(location=CENTRE, zoom_start=ZOOM, tiles=None, control_scale=True, min_zoom=2)
     # Per instance, never add_js_link: that mutates a list shared by every map in the process.
     m.default_js, m.default_css = assets
-    m.get_root().header.add_child(folium.Element(
-        f"<style>.leaflet-container{{background:{SEA};}}"
-        ".leaflet-control-layers{font-size:11px;line-height:1.3}.leaflet-control-layers-expanded{padding:3px 6px}</style>"
-    ))
+    m.get_root().header.add_child(folium.Element(mapui.CSS))
     m.fit_bounds(KAZAKHSTAN_BOUNDS)
+    mapui.GroupRegistry().add_to(m)
     _add_basemap(m, outlines)
-    # (name, add, shown at first). Mentions sit lowest and start hidden: hundreds of them would
-    # otherwise cover the coded events.
+    # (key, name, add). Mentions sit lowest; which layers show at first is DEFAULT_LAYERS (the
+    # claim layers belong to Pike's claim: off here, a click away in the layer control).
     groups = [
-        ("Mentions: demonyms", lambda g: _add_mentions(g, demonyms, layer="demonyms", colour="#a6cee3"), False),
-        ("Mentions", lambda g: _add_mentions(g, mentions), False),
-        (f"Claim: within {claim_label}", lambda g: _add_claim(g, bands, cities, claim_result), True),
-        ("Borders by neighbour", lambda g: _add_borders(g, layers["borders"]), True),
-        ("Troop movements", lambda g: _add_troops(g, layers["troops"]), True),
-        ("Places", lambda g: _add_places(g, layers["places"]), True),
-        ("Claim checks", lambda g: _add_claim_checks(g, layers["claims"]), True),
-        ("Events", lambda g: _add_events(g, layers["events"]), True),
+        ("demonyms", "Mentions: demonyms", lambda g: _add_mentions(g, demonyms, layer="demonyms", colour="#a6cee3")),
+        ("mentions", "Mentions", lambda g: _add_mentions(g, mentions)),
+        ("claim", f"Claim: within {claim_label}", lambda g: _add_claim(g, bands, cities, claim_result)),
+        ("borders", "Borders by neighbour", lambda g: _add_borders(g, layers["borders"])),
+        ("troops", "Troop movements", lambda g: _add_troops(g, layers["troops"])),
+        ("places", "Places", lambda g: _add_places(g, layers["places"])),
+        ("checks", "Claim checks", lambda g: _add_claim_checks(g, layers["claims"])),
+        ("events", "Events", lambda g: _add_events(g, layers["events"])),
     ]
-    for name, add, show in groups:
-        group = folium.FeatureGroup(name=html_text(name), show=show)
+    for key, name, add in groups:
+        group = folium.FeatureGroup(name=html_text(name), show=key in DEFAULT_LAYERS, atlasKey=key)
         add(group)
         group.add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    present = sorted(set(layers["events"]["type"])) if len(layers["events"]) else []
+    mapui.Workspace(mapui.legend_html(TYPE_COLOURS, present)).add_to(m)
     return m
 
 
@@ -363,7 +411,13 @@ def highlight(ref: str | None, layers: dict[str, gpd.GeoDataFrame], cities: pd.D
         return group
     layer, fid = ref.split(":", 1)
     geom = None
-    if layer == "cities" and cities is not None and fid in set(cities["id"]):
+    if layer in ("groups", "events"):
+        # A selected event is ringed at its place group's marker; a country-level one nowhere.
+        first = fid.split("+")[0]  # several groups drawn as one badge: ring the first
+        key = (lambda g: g.id == first) if layer == "groups" else (lambda g: fid in g.event_ids)
+        g = next((g for g in place_groups(layers["events"]) if key(g)), None)
+        geom = Point(g.lon, g.lat) if g else None
+    elif layer == "cities" and cities is not None and fid in set(cities["id"]):
         c = cities.loc[cities["id"] == fid].iloc[0]
         geom = Point(c["lon"], c["lat"])
     else:

@@ -6,7 +6,9 @@ of the same name (streamlit 1.67 ``bind="query-params"``): a filtered view is a 
 can be shared and reloaded. A value equal to its default stays out of the URL.
 
 The selected feature (``layer:id``, shown in the text panel) is not a widget; it is kept
-in ``st.session_state["selected"]`` and mirrored by hand in the ``feature`` parameter.
+in ``st.session_state["selected"]`` and mirrored by hand in the ``feature`` parameter. So is
+the map's view (:class:`MapView`: ``zoom``, ``lat``, ``lon`` and the visible ``layers`` as a
+comma list), reported by the map itself (``dashboard.mapui``) and restored from the URL.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from typing import Callable, Mapping
 import streamlit as st
 
 __all__ = [
+    "MapView",
+    "map_view",
+    "remember_map",
     "FIRST_DAY",
     "LAST_DAY",
     "SETTINGS",
@@ -44,10 +49,13 @@ LAST_DAY = dt.date(2022, 1, 12)
 SELECTED_KEY = "selected"
 SELECTED_PARAM = "feature"
 VIEW_KEY = "_view"
-_REF = re.compile(r"\[(events|troops|places|figures|cities|claims|borders|mentions|demonyms):([^\]\s]+)\]\s*$")
-_FEATURE = re.compile(r"(events|troops|places|figures|cities|claims|borders|mentions|demonyms):[^\]\s]{1,200}")
+_REF = re.compile(r"\[(events|groups|troops|places|figures|cities|claims|borders|mentions|demonyms):([^\]\s]+)\]\s*$")
+_FEATURE = re.compile(r"(events|groups|troops|places|figures|cities|claims|borders|mentions|demonyms):[^\]\s]{1,200}")
 NOTICES_KEY = "_url_notices"
 ECHO = 40  # characters of a bad URL value quoted back in a notice
+MAP_VIEW_KEY = "_map_view"
+MAP_PARAMS = ("zoom", "lat", "lon", "layers")
+ZOOM_RANGE = (2, 18)
 
 
 @dataclass(frozen=True)
@@ -224,6 +232,12 @@ def check_query(params: Mapping[str, list[str]], options: Callable[[str], list])
             out[s.key] = _check_km(s, values, notices)
         else:
             out[s.key] = _check_choices(s, values, [str(o) for o in options(s.key)], notices)
+    for key, kind, lo, hi in (("zoom", int, *ZOOM_RANGE), ("lat", float, -90, 90), ("lon", float, -180, 180)):
+        values = [str(v) for v in params.get(key) or []]
+        if values and (len(values) > 1 or _number(values[0], kind, lo, hi) is None):
+            notices.append(f"The link's map {key} {_quote(values)} is not a number from {lo} to {hi}; "
+                           "the map shows its default view there.")
+            out[key] = None
     feature = [str(v) for v in params.get(SELECTED_PARAM) or []]
     if feature:
         if len(feature) == 1 and _FEATURE.fullmatch(feature[0]):
@@ -255,8 +269,23 @@ def show_notices() -> None:
         st.warning(notice, icon=":material/link_off:")
 
 
-def _widget(setting: Setting, options: list | None) -> object:
-    """Draw one bound widget for ``setting`` and return its value."""
+def _widget(setting: Setting, options: list | None, labels: Callable[[str], Callable | None] | None = None) -> object:
+    """Draw one bound widget for ``setting`` and return its value (``labels(key)`` names the options).
+
+    A widget bound to the URL writes its options' *labels* there; one whose options have labels
+    (article titles, types in words) is mirrored by hand instead, so the URL keeps the ids.
+    """
+    fmt = labels(setting.key) if labels else None
+    if fmt is not None and setting.widget == "multiselect":
+        if setting.key not in st.session_state:
+            st.session_state[setting.key] = [v for v in st.query_params.get_all(setting.key) if v in options]
+        value = st.multiselect(setting.label, options, key=setting.key, help=setting.help, format_func=fmt,
+                               placeholder=setting.placeholder)
+        if value:
+            st.query_params[setting.key] = list(value)
+        elif setting.key in st.query_params:
+            del st.query_params[setting.key]
+        return value
     common = dict(key=setting.key, help=setting.help, bind="query-params")
     if setting.widget == "date_range":
         return st.date_input(setting.label, value=setting.default, min_value=FIRST_DAY,
@@ -277,6 +306,7 @@ def sidebar(
     outlet_sources: Callable[[tuple[str, ...]], tuple[str, ...]],
     *,
     claim_settings: bool = True,
+    labels: Callable[[str], Callable | None] | None = None,
 ) -> View:
     """Draw the settings in the sidebar and return the current :class:`View`.
 
@@ -289,6 +319,8 @@ def sidebar(
     claim_settings : bool
         Draw the claim settings too; ``False`` on the page that draws them in its body
         (:func:`claim_controls`), in which case ``View.claim`` is ``None``.
+    labels : callable, optional
+        ``labels(key)`` gives a setting's ``format_func`` (article titles, types in words) or None.
     """
     values = {}
     _repair_url(options)
@@ -297,7 +329,7 @@ def sidebar(
         st.subheader("Filters")
         for s in SETTINGS:
             if s.group == "filters":
-                values[s.key] = _widget(s, options(s.key) if s.widget in ("multiselect", "selectbox") else None)
+                values[s.key] = _widget(s, options(s.key) if s.widget in ("multiselect", "selectbox") else None, labels)
         claim = None
         if claim_settings:
             with st.expander("Pike's claim: settings", expanded=False):
@@ -361,3 +393,60 @@ def select(ref: str | None) -> None:
         st.query_params[SELECTED_PARAM] = ref
     elif SELECTED_PARAM in st.query_params:
         del st.query_params[SELECTED_PARAM]
+
+
+@dataclass(frozen=True)
+class MapView:
+    """Where the map looks and which layers it shows; ``None`` means "the map's default"."""
+
+    zoom: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    layers: tuple[str, ...] | None = None
+
+
+def _number(text, kind, lo: float, hi: float):
+    """A URL value as ``kind`` within [lo, hi], or None when absent or malformed."""
+    try:
+        value = kind(float(text))
+    except (TypeError, ValueError):
+        return None
+    return value if lo <= value <= hi else None
+
+
+def map_view(known_layers: tuple[str, ...]) -> MapView:
+    """The map's view, restored from the URL on a fresh session (bad values are ignored)."""
+    if MAP_VIEW_KEY not in st.session_state:
+        q = st.query_params
+        layers = q.get("layers")
+        st.session_state[MAP_VIEW_KEY] = MapView(
+            zoom=_number(q.get("zoom"), int, *ZOOM_RANGE), lat=_number(q.get("lat"), float, -90, 90),
+            lon=_number(q.get("lon"), float, -180, 180),
+            layers=None if layers is None else tuple(k for k in layers.split(",") if k in known_layers),
+        )
+    return st.session_state[MAP_VIEW_KEY]
+
+
+def remember_map(value: dict | None, known_layers: tuple[str, ...], tag: str) -> MapView:
+    """Keep the view the map reported (streamlit-folium's ``zoom``, ``center``, ``selected_tags``).
+
+    The visible layers come as ``[tag, key, ...]``; a list without ``tag`` says nothing about
+    layers. Writes ``zoom``, ``lat``, ``lon`` and ``layers`` to the URL.
+    """
+    old = map_view(known_layers)
+    value = value or {}
+    centre = value.get("center") or {}
+    tags = value.get("selected_tags") or []
+    layers = tuple(k for k in tags[1:] if k in known_layers) if tags[:1] == [tag] else old.layers
+    zoom = value.get("zoom") if isinstance(value.get("zoom"), (int, float)) else old.zoom
+    view = MapView(int(zoom) if zoom is not None else None,
+                   round(float(centre["lat"]), 4) if "lat" in centre else old.lat,
+                   round(float(centre["lng"]), 4) if "lng" in centre else old.lon, layers)
+    st.session_state[MAP_VIEW_KEY] = view
+    for key, val in zip(MAP_PARAMS, (view.zoom, view.lat, view.lon, view.layers)):
+        if val is None:
+            continue
+        text = ",".join(val) if key == "layers" else str(val)
+        if st.query_params.get(key) != text:
+            st.query_params[key] = text
+    return view

@@ -5,7 +5,9 @@ a reader's first visit about 0.3 to 0.5 s slower: its data grid is Streamlit's l
 front-end chunk (1.2 MB of JavaScript with Arrow), fetched and run just before the map's
 iframe is created (``bench/bench_dashboard.py`` notes the measurement). So an event is
 picked with a searchable ``st.selectbox`` at the top of the text panel, where its evidence
-appears, and the list is an escaped HTML table that marks the selected event.
+appears, and the list is an escaped HTML table that marks the selected event. Each row's
+description is a link to the same view with that event selected (``feature=events:<id>``),
+so a row selects it on the map; the list sorts by date, place or type (:data:`SORTS`).
 """
 
 from __future__ import annotations
@@ -17,8 +19,13 @@ import streamlit as st
 
 from dashboard.escape import html_text
 from geodata.layers import flat_text
+from geodata.places import type_label
 
-__all__ = ["COLUMNS", "PICK_KEY", "event_label", "event_rows", "picker", "table_html"]
+__all__ = ["COLUMNS", "PICK_KEY", "SORTS", "event_label", "event_rows", "picker", "table_html"]
+
+# Sort name -> columns, each ending with the id so the order is total.
+SORTS = {"Date": ["date_start", "date_end", "id"], "Place": ["place_name", "date_start", "id"],
+         "Type": ["type", "date_start", "id"]}
 
 PICK_KEY = "event_pick"
 COLUMNS = {"date_start": "From", "date_end": "To", "type": "Type", "place_name": "Place", "description": "Event",
@@ -32,10 +39,10 @@ table.event-list td:nth-child(-n+3){white-space:nowrap}
 </style>"""
 
 
-def event_rows(events: pd.DataFrame) -> pd.DataFrame:
-    """The events to list, by date then id, with a ``ref`` column (``events:<id>``) first."""
+def event_rows(events: pd.DataFrame, sort: str = "Date") -> pd.DataFrame:
+    """The events to list, sorted (:data:`SORTS`, by date by default), with a ``ref`` column (``events:<id>``) first."""
     rows = pd.DataFrame(events.drop(columns="geometry", errors="ignore"))
-    rows = rows.sort_values(["date_start", "date_end", "id"]).reset_index(drop=True)
+    rows = rows.sort_values(SORTS[sort]).reset_index(drop=True)
     rows.insert(0, "ref", "events:" + rows["id"].astype(str))
     return rows
 
@@ -43,10 +50,19 @@ def event_rows(events: pd.DataFrame) -> pd.DataFrame:
 def event_label(row: pd.Series) -> str:
     """One line naming an event: its dates, type, place and description (plain text)."""
     dates = row["date_start"] if row["date_start"] == row["date_end"] else f"{row['date_start']} to {row['date_end']}"
-    return f"{dates} · {row['type']} · {row['place_name']}: {row['description']}"
+    return f"{dates} · {type_label(row['type'])} · {row['place_name']}: {row['description']}"
 
 
-def table_html(rows: pd.DataFrame, selected: str | None = None) -> str:
+def _cell(col: str, row: pd.Series, source_names: dict[str, str] | None) -> str:
+    if col == "type":
+        return type_label(row[col])
+    if col == "sources" and source_names:
+        return "; ".join(source_names.get(s, s) for s in row[col])
+    return flat_text(col, row[col])
+
+
+def table_html(rows: pd.DataFrame, selected: str | None = None, *, link: Callable[[str], str] | None = None,
+               source_names: dict[str, str] | None = None) -> str:
     """The list as an HTML table, every cell escaped; the selected event's row is marked.
 
     Parameters
@@ -55,12 +71,22 @@ def table_html(rows: pd.DataFrame, selected: str | None = None) -> str:
         :func:`event_rows` output.
     selected : str, optional
         The selected feature reference (``layer:id``); marks that row when it is an event.
+    link : callable, optional
+        ``link(ref) -> href``: the description becomes a link that selects the event.
+    source_names : dict, optional
+        Article id -> title (with outlet), shown instead of the ids.
     """
     head = "".join(f"<th>{html_text(label)}</th>" for label in COLUMNS.values())
     body = []
     for _, row in rows.iterrows():
         cls = ' class="selected"' if row["ref"] == selected else ""
-        cells = "".join(f"<td>{html_text(flat_text(col, row[col]))}</td>" for col in COLUMNS)
+        cells = []
+        for col in COLUMNS:
+            text = html_text(_cell(col, row, source_names))
+            if col == "description" and link is not None:
+                text = f'<a href="{html_text(link(row["ref"]))}" target="_self">{text}</a>'
+            cells.append(f"<td>{text}</td>")
+        cells = "".join(cells)
         body.append(f'<tr data-ref="{html_text(row["ref"])}"{cls}>{cells}</tr>')
     return f'{STYLE}<table class="event-list"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 

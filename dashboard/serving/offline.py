@@ -23,13 +23,16 @@ __all__ = ["STATIC_DIR", "VENDOR_FILES", "ensure_vendor", "local_assets"]
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"  # served by Streamlit beside main.py
 VENDOR_DIR = STATIC_DIR / "vendor"
 
-# Served name -> (package data dir, file name). Only what the maps need: Leaflet and its CSS.
-# Markers are CircleMarkers, so no images. No jQuery: folium needs it only for popups, and the
+# Served name -> (package data dir, file name). Only what the maps need: Leaflet, its CSS and the
+# layer-control icon (markers are DivIcons and vector shapes, no marker images). No jQuery: folium needs it only for popups, and the
 # atlas uses tooltips (tests/test_app.py checks no map script calls it); leaving it out saves
 # one more script the map iframe would fetch and run, one after the other, before drawing.
 VENDOR_FILES = {
     "leaflet.js": (xstatic.pkg.leaflet.BASE_DIR, "leaflet.js"),
     "leaflet.css": (xstatic.pkg.leaflet.BASE_DIR, "leaflet.css"),
+    # The layer control's fold-away button (narrow maps), referenced by leaflet.css.
+    "images/layers.png": (xstatic.pkg.leaflet.BASE_DIR, "images/layers.png"),
+    "images/layers-2x.png": (xstatic.pkg.leaflet.BASE_DIR, "images/layers-2x.png"),
 }
 
 
@@ -47,7 +50,7 @@ def ensure_vendor() -> Path:
     RuntimeError
         If an xstatic package lacks a file (a broken install): reinstall it with pip.
     """
-    VENDOR_DIR.mkdir(parents=True, exist_ok=True)
+    (VENDOR_DIR / "images").mkdir(parents=True, exist_ok=True)
     for name, (base, file_name) in VENDOR_FILES.items():
         src = Path(base) / file_name
         if not src.is_file():

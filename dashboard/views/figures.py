@@ -32,11 +32,14 @@ wide = (
     .explode("source")
     .groupby(["metric", "place_name", "source"])["cell"].agg("; ".join).unstack("source").fillna("")
     .reset_index().sort_values(["metric", "place_name"])
+    .rename(columns=lambda c: data.source_label(c) if c in data.sources() else c.replace("_", " "))
 )
 st.dataframe(wide, hide_index=True, width="stretch")
 
 st.subheader("One figure and its evidence")
 table = figures[["id", "metric", "qualifier", "value", "as_of", "place_name", "claimant", "sources"]].sort_values(["metric", "as_of", "id"])
+table = table.assign(metric=table["metric"].str.replace("_", " "),
+                     sources=table["sources"].map(lambda ids: "; ".join(data.source_label(i) for i in ids)))
 pick_col, evidence_col = st.columns([3, 2], gap="medium")
 with pick_col:
     picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",

@@ -62,4 +62,4 @@ def test_hostile_source_text_stays_text_in_the_event_list(hostile_layers):
     assert "<script" not in html and "`pwned" not in html and "${document" not in html
     assert html.count(escape.html_text(HOSTILE)) == 2  # the place and the description columns
     assert '<tr data-ref="events:hostile" class="selected">' in html
-    assert eventlist.event_label(rows.iloc[0]) == f"2022-01-05 · riot · {HOSTILE}: {HOSTILE}"  # plain text for the select box
+    assert eventlist.event_label(rows.iloc[0]) == f"2022-01-05 · Riot · {HOSTILE}: {HOSTILE}"  # plain text, type in words

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import geopandas as gpd
 
 from dashboard import maps
 from dashboard.serving import offline
+from geodata.layers import build_layers
 from geodata.mentions import places_mentioned, seed_mentions
 from tests.dashboard.apptest import map_args
 
@@ -26,10 +28,16 @@ def test_map_loads_only_local_assets_and_draws_every_layer(default_app):
                      "Claim checks", "Events"]
 
 
-def test_map_draws_one_marker_per_filtered_event(app_at, all_events):
+def test_map_draws_every_filtered_event_in_its_place_badge(app_at):
+    # One badge per place group with its count; country-level events are listed, not drawn.
+    from geodata.places import nationwide, place_groups
+
     script = map_args(app_at({"types": ["seizure"]}))["script"]
-    refs = set(re.findall(r"\[events:([a-z0-9-]+)\]", script))
-    assert refs == set(all_events.loc[all_events["type"] == "seizure", "id"]) and refs
+    seizures = build_layers(types=["seizure"])["events"]
+    (blob,) = re.findall(r"var data = (\[.*?\]);\n", script)
+    drawn = {b["ref"]: b["count"] for b in json.loads(blob)}
+    assert drawn == {g.ref: g.count for g in place_groups(seizures)} and drawn
+    assert sum(drawn.values()) == len(seizures) - len(nationwide(seizures))
 
 
 def test_claim_settings_change_the_claim_layer(app_at):
@@ -40,9 +48,13 @@ def test_claim_settings_change_the_claim_layer(app_at):
 def test_atlas_mentions_layer_follows_the_source_filter(app_at, default_app):
     script = map_args(app_at({"sources": "pike-spectator"}))["script"]
     expected = places_mentioned(seed_mentions(["pike-spectator"]))
-    assert script.count("[mentions:") == len(expected) > 0
+    assert _mentions_drawn(script) == len(expected) > 0
     everything = places_mentioned(seed_mentions())
-    assert map_args(default_app)["script"].count("[mentions:") == len(everything) > len(expected)
+    assert _mentions_drawn(map_args(default_app)["script"]) == len(everything) > len(expected)
+
+
+def _mentions_drawn(script: str) -> int:
+    return len(set(re.findall(r'"ref": "mentions:([^"]+)"', script)))
 
 
 def test_hostile_source_text_stays_text_on_the_map(hostile_layers):
@@ -53,4 +65,4 @@ def test_hostile_source_text_stays_text_on_the_map(hostile_layers):
     assert "<script>alert" not in html
     assert "`pwned" not in html and "${document" not in html
     assert "&lt;script&gt;alert(&#x60;pwned &#x24;{document.cookie}&#x60;)&lt;/script&gt;" in html
-    assert "[events:hostile]" in html and "[troops:hostile-troop]" in html
+    assert '"ref": "troops:hostile-troop"' in html and "groups:gn:1526384" in html

@@ -49,7 +49,7 @@ def test_documents_page_lists_mentions_of_pasted_text_and_keeps_html_as_text():
     # The tooltip's sentence reaches the map only escaped (the script JSON-encodes "<" and "&" too).
     for raw in ("<script>window", "<img", "\\u003cscript\\u003ewindow", "\\u003cimg"):
         assert raw not in script
-    assert "\\u0026lt;script\\u0026gt;window.__xss=1" in script and "[uploads:gn:1526384]" in script
+    assert "\\u0026lt;script\\u0026gt;window.__xss=1" in script and '"ref": "uploads:gn:1526384"' in script
     assert not at.error
 
 
