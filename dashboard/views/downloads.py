@@ -27,6 +27,7 @@ st.download_button(
     file_name=f"qantar-atlas_{suffix}.zip",
     mime="application/zip",
     key="download_zip",
+    on_click="ignore",  # a download changes nothing on the page: no rerun (which could cancel the next one)
     type="primary",
 )
 for name in data.LAYER_NAMES:
@@ -39,6 +40,7 @@ for name in data.LAYER_NAMES:
         mime=MEDIA_TYPE,
         key=f"download_{name}",
         width="stretch",
+        on_click="ignore",
     )
     col3.download_button(
         f"{name}.csv",
@@ -47,9 +49,10 @@ for name in data.LAYER_NAMES:
         mime="text/csv",
         key=f"download_{name}_csv",
         width="stretch",
+        on_click="ignore",
     )
 col1, col2 = st.columns(2)
 col1.download_button("sources.csv", data=sources_csv(), file_name="sources.csv", mime="text/csv",
-                     key="download_sources", width="stretch")
+                     key="download_sources", width="stretch", on_click="ignore")
 col2.download_button("README.txt", data=data.readme_text(*args), file_name="README.txt", mime="text/plain",
-                     key="download_readme", width="stretch")
+                     key="download_readme", width="stretch", on_click="ignore")
