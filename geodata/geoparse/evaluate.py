@@ -10,7 +10,8 @@ The main metrics cover kinds ``city, region, country, landmark``. Gold rows of o
 (``demonym``, ``macroregion``, ``water``, ``historic``) are *ignored* spans: a prediction on one
 is neither right nor wrong. ``include_demonyms=True`` scores demonyms as a fifth kind.
 
-Run ``python3 -m geodata.geoparse.evaluate`` for the report on the seeds and the trap texts.
+Run ``python3 -m geodata.geoparse.evaluate`` for the report on the seeds, the trap texts and the
+real-world texts (``data/evaluation/real_world/``: a tuning part and a held-out part).
 """
 
 from __future__ import annotations
@@ -28,13 +29,15 @@ from geodata.gazetteer import load_gazetteer
 from geodata.geoparse.parser import parse
 from geodata.sources import document_text
 
-__all__ = ["MAIN_KINDS", "GoldSpan", "Scores", "load_gold", "score", "EVALUATION_DATA", "SEED_GOLD", "TRAP_DIR"]
+__all__ = ["MAIN_KINDS", "GoldSpan", "Scores", "load_gold", "score", "EVALUATION_DATA", "SEED_GOLD", "TRAP_DIR",
+           "REAL_WORLD_DIR", "real_world_documents"]
 
 MAIN_KINDS = ("city", "region", "country", "landmark")
 ACCURACY_KM = 161.0
 EVALUATION_DATA = Path(__file__).resolve().parent.parent / "data" / "evaluation"
 SEED_GOLD = EVALUATION_DATA / "seed_toponyms.tsv"
 TRAP_DIR = EVALUATION_DATA / "trap_texts"
+REAL_WORLD_DIR = EVALUATION_DATA / "real_world"
 _COLUMNS = ["document", "start", "end", "text", "place_id", "kind"]
 
 
@@ -196,17 +199,30 @@ def seed_documents() -> dict[str, str]:
     return {d: document_text(d) for d in sorted({g.document for g in load_gold(SEED_GOLD)})}
 
 
-def trap_documents() -> tuple[dict[str, str], list[GoldSpan]]:
-    """The trap texts and their gold (each ``X.txt`` has ``X.tsv``)."""
+def _text_dir(folder: Path, pattern: str = "*.txt") -> tuple[dict[str, str], list[GoldSpan]]:
     docs, gold = {}, []
-    for txt in sorted(TRAP_DIR.glob("*.txt")):
+    for txt in sorted(folder.glob(pattern)):
         docs[txt.name] = txt.read_text(encoding="utf-8")
         gold += load_gold(txt.with_suffix(".tsv"))
     return docs, gold
 
 
+def trap_documents() -> tuple[dict[str, str], list[GoldSpan]]:
+    """The trap texts and their gold (each ``X.txt`` has ``X.tsv``)."""
+    return _text_dir(TRAP_DIR)
+
+
+def real_world_documents(part: str = "tuning") -> tuple[dict[str, str], list[GoldSpan]]:
+    """The real-world texts of one part and their gold: ``"tuning"`` (``rw_*``, looked at while
+    tuning) or ``"held_out"`` (``rwh_*``, only scored). See ``real_world/README.md``."""
+    if part not in ("tuning", "held_out"):
+        raise ValueError(f"part must be 'tuning' or 'held_out', not {part!r}")
+    return _text_dir(REAL_WORLD_DIR, "rw_*.txt" if part == "tuning" else "rwh_*.txt")
+
+
 def report(predict: Callable[[dict[str, str]], list[Predicted]] = geoparse_predictions) -> dict:
-    """Scores on the seeds and on the trap texts, demonyms excluded and included."""
+    """Scores on the seeds, the trap texts and the two parts of the real-world set (demonyms
+    excluded; the seeds also with demonyms)."""
     seed_gold = load_gold(SEED_GOLD)
     seed_pred = predict(seed_documents())
     trap_docs, trap_gold = trap_documents()
@@ -215,6 +231,8 @@ def report(predict: Callable[[dict[str, str]], list[Predicted]] = geoparse_predi
         "seeds": score(seed_gold, seed_pred).summary(),
         "seeds_with_demonyms": score(seed_gold, seed_pred, include_demonyms=True).summary(),
         "traps": score(trap_gold, trap_pred).summary(),
+        **{f"real_world_{part}": score(gold, predict(docs)).summary()
+           for part in ("tuning", "held_out") for docs, gold in [real_world_documents(part)]},
     }
 
 
