@@ -29,10 +29,11 @@ from geodata.gazetteer import load_gazetteer
 from geodata.geoparse.parser import parse
 from geodata.sources import document_text
 
-__all__ = ["MAIN_KINDS", "GoldSpan", "Scores", "load_gold", "score", "EVALUATION_DATA", "SEED_GOLD", "TRAP_DIR",
+__all__ = ["AREA_KINDS", "MAIN_KINDS", "GoldSpan", "Scores", "load_gold", "score", "EVALUATION_DATA", "SEED_GOLD", "TRAP_DIR",
            "REAL_WORLD_DIR", "real_world_documents"]
 
 MAIN_KINDS = ("city", "region", "country", "landmark")
+AREA_KINDS = ("macroregion", "water", "historic")
 ACCURACY_KM = 161.0
 EVALUATION_DATA = Path(__file__).resolve().parent.parent / "data" / "evaluation"
 SEED_GOLD = EVALUATION_DATA / "seed_toponyms.tsv"
@@ -139,7 +140,8 @@ def _gold_point(place_id: str) -> tuple[float, float] | None:
     return p.lon, p.lat
 
 
-def score(gold: Iterable[GoldSpan], predicted: Iterable[Predicted], *, include_demonyms: bool = False) -> Scores:
+def score(gold: Iterable[GoldSpan], predicted: Iterable[Predicted], *, include_demonyms: bool = False,
+          kinds: Iterable[str] | None = None) -> Scores:
     """Score predictions against gold over the documents the gold names.
 
     Parameters
@@ -148,13 +150,17 @@ def score(gold: Iterable[GoldSpan], predicted: Iterable[Predicted], *, include_d
         Gold spans and predicted mentions; predictions for documents without gold are ignored.
     include_demonyms : bool
         Score demonyms too (gold and predicted); by default both are left out.
+    kinds : iterable of str, optional
+        Score only these kinds, gold and predicted (e.g. :data:`AREA_KINDS`); overrides the main kinds.
     """
-    kinds = set(MAIN_KINDS) | ({"demonym"} if include_demonyms else set())
+    only = set(kinds) if kinds is not None else None
+    kinds = only or set(MAIN_KINDS) | ({"demonym"} if include_demonyms else set())
     gold = list(gold)
     docs = {g.document for g in gold}
     scored_gold = [g for g in gold if g.kind in kinds]
     ignore = {(g.document, g.start, g.end) for g in gold if g.kind not in kinds}
-    preds = [p for p in predicted if p.document in docs and (p.kind != "demonym" or include_demonyms)]
+    preds = [p for p in predicted if p.document in docs and (p.kind != "demonym" or include_demonyms)
+             and (only is None or p.kind in only)]
     preds = [p for p in preds if (p.document, p.start, p.end) not in ignore]
     by_span = {(p.document, p.start, p.end): p for p in preds}
     gold_spans = {(g.document, g.start, g.end) for g in scored_gold}
@@ -230,6 +236,7 @@ def report(predict: Callable[[dict[str, str]], list[Predicted]] = geoparse_predi
     return {
         "seeds": score(seed_gold, seed_pred).summary(),
         "seeds_with_demonyms": score(seed_gold, seed_pred, include_demonyms=True).summary(),
+        "seeds_areas": score(seed_gold, seed_pred, kinds=AREA_KINDS).summary(),
         "traps": score(trap_gold, trap_pred).summary(),
         **{f"real_world_{part}": score(gold, predict(docs)).summary()
            for part in ("tuning", "held_out") for docs, gold in [real_world_documents(part)]},

@@ -26,7 +26,7 @@ from typing import NamedTuple
 from geodata.geoparse.index import KLEN_BITS, NameIndex
 from geodata.names import normalize_name, stop_names
 
-__all__ = ["COMPASS", "Hit", "Name", "fold", "recognise"]
+__all__ = ["COMPASS", "Hit", "Name", "fold", "lower_case_ok", "recognise"]
 
 COMPASS = frozenset({"eastern", "western", "northern", "southern"})
 _COMPASS_PREFIXES = tuple(f"{c} " for c in sorted(COMPASS))
@@ -128,9 +128,43 @@ def _surface_ok(text: str, start: int, end: int) -> bool:
     return True
 
 
+_LOWER_COUNTRIES = frozenset({"KZ", "KG", "RU", "TJ", "TM", "UZ"})  # not CN: "china" is a word
+_LOWER_MIN_POPULATION = 50_000
+_lower_memo: dict[tuple[int, int], bool] = {}  # (id(index), name id) -> whether it counts in lower case
+
+
+def lower_case_ok(index: NameIndex, name_id: int) -> bool:
+    """Whether a name counts in lower case too ("protests in almaty" in wire copy): its best
+    candidate is a town of Kazakhstan of 50,000 people or more, or Kazakhstan or one of its
+    Central Asian and Russian neighbours. Callers pass only keys of 5+ letters; stop names never
+    reach the automaton."""
+    key = (id(index), name_id)
+    ok = _lower_memo.get(key)
+    if ok is None:
+        cands = index.candidates_of(name_id) if name_id else []
+        top = cands[0][1] if cands else None
+        ok = _lower_memo[key] = top is not None and (
+            (top.kind == "city" and top.country == "KZ" and top.population >= _LOWER_MIN_POPULATION)
+            or (top.kind == "country" and top.country in _LOWER_COUNTRIES))
+    return ok
+
+
+_PROSE_BEFORE = frozenset(" \t\n\"“‘'(")
+
+
+def _prose(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` stands as a word of running text, not inside a URL, e-mail
+    address, file name or slug ("…/russian-federation-situation")."""
+    if start and text[start - 1] not in _PROSE_BEFORE:
+        return False
+    after = text[end:end + 2]
+    return not after or not (after[0] in "-/_@" or (after[0] == "." and after[1:].isalnum()))
+
+
 def _matches(text: str, index: NameIndex) -> list[tuple[int, int]]:
     """Every name-like key match in ``text`` as ``(start, -length)``, sorted."""
     folded = f" {fold(text)} "
+    memo, iid = _lower_memo, id(index)
     found = []
     for end_idx, value in index.automaton.iter(folded):
         klen = value & _KLEN_MASK
@@ -138,6 +172,10 @@ def _matches(text: str, index: NameIndex) -> list[tuple[int, int]]:
         if text[start].isupper():
             if klen > 3 or _surface_ok(text, start, start + klen):
                 found.append((start, -klen))
+        elif klen > 4 and text[start].isalpha() and (memo.get((iid, value >> KLEN_BITS))
+                                                      or lower_case_ok(index, value >> KLEN_BITS)):
+            if _prose(text, start, start + klen):
+                found.append((start, -klen))  # "almaty" in lower-case wire copy
         elif text.startswith(_COMPASS_PREFIXES, start) and _surface_ok(text, start, start + klen):
             found.append((start, -klen))
     found.sort()
@@ -149,6 +187,8 @@ def _tail(index: NameIndex, text: str, start: int, end: int, m: re.Match) -> tup
     how, tail = m.lastgroup, m.group()
     cands = index.candidates(text[start:end])
     if how == "tv":
+        if tail.endswith("Hall") and text[start:end].lower().endswith((" city", " town")):
+            return end, cands, False  # "Almaty City Hall" is the city's administration
         return end, [], False
     if how == "org":
         return end, [c for c in cands if c[1].kind != "city" or c[1].country in _NEAR_COUNTRIES], False
