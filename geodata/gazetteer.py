@@ -30,10 +30,11 @@ from typing import Iterator
 from geodata.errors import DataError
 from geodata.names import normalize_name, stop_names
 
-__all__ = ["GAZETTEER_PATH", "Gazetteer", "Place", "load_gazetteer", "normalize_name", "COUNTRY_PRIOR"]
+__all__ = ["AREA_KINDS", "GAZETTEER_PATH", "Gazetteer", "Place", "load_gazetteer", "normalize_name", "COUNTRY_PRIOR"]
 
 GAZETTEER_PATH = Path(__file__).resolve().parent / "data" / "gazetteer.json"
-KINDS = ("country", "region", "city", "landmark")
+KINDS = ("country", "region", "city", "landmark", "macroregion", "water", "historic")
+AREA_KINDS = ("macroregion", "water", "historic")  # curated areas (``area:<slug>``), drawn at a label point
 _KIND_RANK = {"country": 3, "region": 2, "city": 1, "landmark": 0}
 NEIGHBOUR_CODES = ("CN", "KG", "RU", "TM", "UZ")
 COUNTRY_PRIOR = {"KZ": 2, **{c: 1 for c in NEIGHBOUR_CODES}}

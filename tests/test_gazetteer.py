@@ -8,7 +8,7 @@ import pytest
 from pyproj import Geod
 
 from geodata.errors import DataError
-from geodata.gazetteer import load_gazetteer, normalize_name
+from geodata.gazetteer import AREA_KINDS, load_gazetteer, normalize_name
 
 GEOD = Geod(ellps="WGS84")
 
@@ -65,9 +65,10 @@ def test_shevchenko_is_not_aktau(gz):
 
 
 def test_every_place_has_the_documented_fields(gz):
-    kinds = {"city", "region", "country", "landmark"}
+    kinds = {"city", "region", "country", "landmark", "macroregion", "water", "historic"}
     for place in gz.places:
         assert place.kind in kinds
+        assert place.id.startswith("area:") == (place.kind in AREA_KINDS)
         assert -90 <= place.lat <= 90 and -180 <= place.lon <= 180
         assert place.source and place.precision and place.names[0] == place.name
 
@@ -155,3 +156,12 @@ def test_bulk_postings_rank_like_scored_candidates():
         expected = [(row[p.id], rank[0]) for rank, p in gz.scored_candidates(key)]
         # scored_candidates normalises its argument; a few stored keys ("ħamburg") are not normal
         assert postings.get(normalize_name(key), []) == expected, key
+
+
+def test_curated_areas_are_drawn_where_they_are(gz):
+    """Points computed by scripts/build_gazetteer.py from Natural Earth / GeoNames (curated.toml, [[area]])."""
+    caspian, central_asia, soviet = gz.get("area:caspian-sea"), gz.get("area:central-asia"), gz.get("area:soviet-union")
+    assert 37 < caspian.lat < 47 and 47 < caspian.lon < 54.5 and caspian.kind == "water"
+    assert 37 < central_asia.lat < 55 and 50 < central_asia.lon < 87 and central_asia.kind == "macroregion"
+    assert soviet.kind == "historic" and gz.lookup("USSR").id == "area:soviet-union"
+    assert gz.lookup("Europe").id == "area:europe" and gz.lookup("Asia").id == "area:asia"

@@ -10,7 +10,8 @@ The main metrics cover kinds ``city, region, country, landmark``. Gold rows of o
 (``demonym``, ``macroregion``, ``water``, ``historic``) are *ignored* spans: a prediction on one
 is neither right nor wrong. ``include_demonyms=True`` scores demonyms as a fifth kind.
 
-Run ``python3 -m geodata.geoparse.evaluate`` for the report on the seeds and the trap texts.
+Run ``python3 -m geodata.geoparse.evaluate`` for the report on the seeds, the trap texts and the
+real-world texts (``data/evaluation/real_world/``: a tuning part and a held-out part).
 """
 
 from __future__ import annotations
@@ -28,13 +29,16 @@ from geodata.gazetteer import load_gazetteer
 from geodata.geoparse.parser import parse
 from geodata.sources import document_text
 
-__all__ = ["MAIN_KINDS", "GoldSpan", "Scores", "load_gold", "score", "EVALUATION_DATA", "SEED_GOLD", "TRAP_DIR"]
+__all__ = ["AREA_KINDS", "MAIN_KINDS", "GoldSpan", "Scores", "load_gold", "score", "EVALUATION_DATA", "SEED_GOLD", "TRAP_DIR",
+           "REAL_WORLD_DIR", "real_world_documents"]
 
 MAIN_KINDS = ("city", "region", "country", "landmark")
+AREA_KINDS = ("macroregion", "water", "historic")
 ACCURACY_KM = 161.0
 EVALUATION_DATA = Path(__file__).resolve().parent.parent / "data" / "evaluation"
 SEED_GOLD = EVALUATION_DATA / "seed_toponyms.tsv"
 TRAP_DIR = EVALUATION_DATA / "trap_texts"
+REAL_WORLD_DIR = EVALUATION_DATA / "real_world"
 _COLUMNS = ["document", "start", "end", "text", "place_id", "kind"]
 
 
@@ -136,7 +140,8 @@ def _gold_point(place_id: str) -> tuple[float, float] | None:
     return p.lon, p.lat
 
 
-def score(gold: Iterable[GoldSpan], predicted: Iterable[Predicted], *, include_demonyms: bool = False) -> Scores:
+def score(gold: Iterable[GoldSpan], predicted: Iterable[Predicted], *, include_demonyms: bool = False,
+          kinds: Iterable[str] | None = None) -> Scores:
     """Score predictions against gold over the documents the gold names.
 
     Parameters
@@ -145,13 +150,17 @@ def score(gold: Iterable[GoldSpan], predicted: Iterable[Predicted], *, include_d
         Gold spans and predicted mentions; predictions for documents without gold are ignored.
     include_demonyms : bool
         Score demonyms too (gold and predicted); by default both are left out.
+    kinds : iterable of str, optional
+        Score only these kinds, gold and predicted (e.g. :data:`AREA_KINDS`); overrides the main kinds.
     """
-    kinds = set(MAIN_KINDS) | ({"demonym"} if include_demonyms else set())
+    only = set(kinds) if kinds is not None else None
+    kinds = only or set(MAIN_KINDS) | ({"demonym"} if include_demonyms else set())
     gold = list(gold)
     docs = {g.document for g in gold}
     scored_gold = [g for g in gold if g.kind in kinds]
     ignore = {(g.document, g.start, g.end) for g in gold if g.kind not in kinds}
-    preds = [p for p in predicted if p.document in docs and (p.kind != "demonym" or include_demonyms)]
+    preds = [p for p in predicted if p.document in docs and (p.kind != "demonym" or include_demonyms)
+             and (only is None or p.kind in only)]
     preds = [p for p in preds if (p.document, p.start, p.end) not in ignore]
     by_span = {(p.document, p.start, p.end): p for p in preds}
     gold_spans = {(g.document, g.start, g.end) for g in scored_gold}
@@ -196,17 +205,30 @@ def seed_documents() -> dict[str, str]:
     return {d: document_text(d) for d in sorted({g.document for g in load_gold(SEED_GOLD)})}
 
 
-def trap_documents() -> tuple[dict[str, str], list[GoldSpan]]:
-    """The trap texts and their gold (each ``X.txt`` has ``X.tsv``)."""
+def _text_dir(folder: Path, pattern: str = "*.txt") -> tuple[dict[str, str], list[GoldSpan]]:
     docs, gold = {}, []
-    for txt in sorted(TRAP_DIR.glob("*.txt")):
+    for txt in sorted(folder.glob(pattern)):
         docs[txt.name] = txt.read_text(encoding="utf-8")
         gold += load_gold(txt.with_suffix(".tsv"))
     return docs, gold
 
 
+def trap_documents() -> tuple[dict[str, str], list[GoldSpan]]:
+    """The trap texts and their gold (each ``X.txt`` has ``X.tsv``)."""
+    return _text_dir(TRAP_DIR)
+
+
+def real_world_documents(part: str = "tuning") -> tuple[dict[str, str], list[GoldSpan]]:
+    """The real-world texts of one part and their gold: ``"tuning"`` (``rw_*``, looked at while
+    tuning) or ``"held_out"`` (``rwh_*``, only scored). See ``real_world/README.md``."""
+    if part not in ("tuning", "held_out"):
+        raise ValueError(f"part must be 'tuning' or 'held_out', not {part!r}")
+    return _text_dir(REAL_WORLD_DIR, "rw_*.txt" if part == "tuning" else "rwh_*.txt")
+
+
 def report(predict: Callable[[dict[str, str]], list[Predicted]] = geoparse_predictions) -> dict:
-    """Scores on the seeds and on the trap texts, demonyms excluded and included."""
+    """Scores on the seeds, the trap texts and the two parts of the real-world set (demonyms
+    excluded; the seeds also with demonyms)."""
     seed_gold = load_gold(SEED_GOLD)
     seed_pred = predict(seed_documents())
     trap_docs, trap_gold = trap_documents()
@@ -214,7 +236,10 @@ def report(predict: Callable[[dict[str, str]], list[Predicted]] = geoparse_predi
     return {
         "seeds": score(seed_gold, seed_pred).summary(),
         "seeds_with_demonyms": score(seed_gold, seed_pred, include_demonyms=True).summary(),
+        "seeds_areas": score(seed_gold, seed_pred, kinds=AREA_KINDS).summary(),
         "traps": score(trap_gold, trap_pred).summary(),
+        **{f"real_world_{part}": score(gold, predict(docs)).summary()
+           for part in ("tuning", "held_out") for docs, gold in [real_world_documents(part)]},
     }
 
 

@@ -26,7 +26,7 @@ from typing import NamedTuple
 from geodata.geoparse.index import KLEN_BITS, NameIndex
 from geodata.names import normalize_name, stop_names
 
-__all__ = ["COMPASS", "Hit", "Name", "fold", "recognise"]
+__all__ = ["COMPASS", "Hit", "Name", "fold", "lower_case_ok", "recognise"]
 
 COMPASS = frozenset({"eastern", "western", "northern", "southern"})
 _COMPASS_PREFIXES = tuple(f"{c} " for c in sorted(COMPASS))
@@ -34,6 +34,22 @@ _KLEN_MASK = (1 << KLEN_BITS) - 1
 _REGION_AFTER = re.compile(
     r"(?:\s*(?:,|and|&)\s*[A-Z][\w’'-]*(?:\s[A-Z][\w’'-]*)?)*\s+(?:regions?|oblasts?|oblysy|provinces?)\b", re.I
 )
+# What a generic word right after a single name does to it (one regex, one match per distinct tail):
+# "Zhambyl Oblast" / "Ivanovo Region" take the word into the span and name the region (or, where the
+# gazetteer has no such region, its centre city); "Aktau airport" / "X International Airport" take it
+# in and name the airport (the city where the gazetteer has no such landmark); "Almaty and the
+# surrounding province" names the city, not the region; "Kazakhstan TV", "X channel", "X Hall" are
+# names of channels and buildings, not places; in "Oyan, Qazaqstan movement" or "X party" a town far
+# from Kazakhstan and its neighbours is not what the name means.
+_TAIL = re.compile(
+    r"(?P<gen> (?:Region|Oblast|Province|oblast|province|oblysy))(?![\w-])"
+    r"|(?P<air> (?:International )?(?:Airport|airport|Airfield|airfield|Air Base|air base|Airbase|airbase))(?![\w-])"
+    r"|(?P<tv>[’'\"”]? (?:TV|Television|television|channel|Channel|Hall))(?![\w-])"
+    r"|(?P<org>(?:,? [A-Z][\w’'-]*){0,3}[’'\"”]? (?:movement|Movement|party|Party))(?![\w-])"
+    r"|(?P<near> and (?:the |its )?(?:surrounding|adjacent|neighbouring|neighboring|wider) (?:regions?|provinces?|oblasts?|areas?))(?![\w-])"
+)
+_TAIL_FIRST = frozenset(" ,’'\"”")
+_NEAR_COUNTRIES = frozenset({"KZ", "CN", "KG", "RU", "TM", "UZ", "TJ"})
 _POSSESSIVE_TAIL = re.compile(r"[’']s((?: [\w’'-]+){1,3})")
 _ACRONYM = re.compile(r"(?:[A-Z]\.)+[A-Z]")
 # What may follow the white space after a name for _REGION_AFTER to match: the first letter of
@@ -112,9 +128,43 @@ def _surface_ok(text: str, start: int, end: int) -> bool:
     return True
 
 
+_LOWER_COUNTRIES = frozenset({"KZ", "KG", "RU", "TJ", "TM", "UZ"})  # not CN: "china" is a word
+_LOWER_MIN_POPULATION = 50_000
+_lower_memo: dict[tuple[int, int], bool] = {}  # (id(index), name id) -> whether it counts in lower case
+
+
+def lower_case_ok(index: NameIndex, name_id: int) -> bool:
+    """Whether a name counts in lower case too ("protests in almaty" in wire copy): its best
+    candidate is a town of Kazakhstan of 50,000 people or more, or Kazakhstan or one of its
+    Central Asian and Russian neighbours. Callers pass only keys of 5+ letters; stop names never
+    reach the automaton."""
+    key = (id(index), name_id)
+    ok = _lower_memo.get(key)
+    if ok is None:
+        cands = index.candidates_of(name_id) if name_id else []
+        top = cands[0][1] if cands else None
+        ok = _lower_memo[key] = top is not None and (
+            (top.kind == "city" and top.country == "KZ" and top.population >= _LOWER_MIN_POPULATION)
+            or (top.kind == "country" and top.country in _LOWER_COUNTRIES))
+    return ok
+
+
+_PROSE_BEFORE = frozenset(" \t\n\"“‘'(")
+
+
+def _prose(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` stands as a word of running text, not inside a URL, e-mail
+    address, file name or slug ("…/russian-federation-situation")."""
+    if start and text[start - 1] not in _PROSE_BEFORE:
+        return False
+    after = text[end:end + 2]
+    return not after or not (after[0] in "-/_@" or (after[0] == "." and after[1:].isalnum()))
+
+
 def _matches(text: str, index: NameIndex) -> list[tuple[int, int]]:
     """Every name-like key match in ``text`` as ``(start, -length)``, sorted."""
     folded = f" {fold(text)} "
+    memo, iid = _lower_memo, id(index)
     found = []
     for end_idx, value in index.automaton.iter(folded):
         klen = value & _KLEN_MASK
@@ -122,14 +172,44 @@ def _matches(text: str, index: NameIndex) -> list[tuple[int, int]]:
         if text[start].isupper():
             if klen > 3 or _surface_ok(text, start, start + klen):
                 found.append((start, -klen))
+        elif klen > 4 and text[start].isalpha() and (memo.get((iid, value >> KLEN_BITS))
+                                                      or lower_case_ok(index, value >> KLEN_BITS)):
+            if _prose(text, start, start + klen):
+                found.append((start, -klen))  # "almaty" in lower-case wire copy
         elif text.startswith(_COMPASS_PREFIXES, start) and _surface_ok(text, start, start + klen):
             found.append((start, -klen))
     found.sort()
     return found
 
 
-def _candidates(index: NameIndex, text: str, start: int, end: int) -> tuple[int, list, bool]:
+def _tail(index: NameIndex, text: str, start: int, end: int, m: re.Match) -> tuple[int, list, bool]:
+    """What a :data:`_TAIL` match makes of the name at ``text[start:end]`` (see there)."""
+    how, tail = m.lastgroup, m.group()
+    cands = index.candidates(text[start:end])
+    if how == "tv":
+        if tail.endswith("Hall") and text[start:end].lower().endswith((" city", " town")):
+            return end, cands, False  # "Almaty City Hall" is the city's administration
+        return end, [], False
+    if how == "org":
+        return end, [c for c in cands if c[1].kind != "city" or c[1].country in _NEAR_COUNTRIES], False
+    if how == "near":
+        return end, [c for c in cands if c[1].kind != "region"] or cands, False
+    if not any(c[1].kind in ("city", "region") for c in cands):
+        return end, cands, False  # "Kazakhstan airport" is not one name
+    whole = index.candidates(text[start:m.end()])
+    if how == "gen":
+        regions = [c for c in whole + index.candidates(text[start:end] + " Region") if c[1].kind == "region"]
+        if regions:
+            return m.end(), regions, True
+        return m.end(), [c for c in cands if c[1].kind == "city"], False
+    landmarks = [c for c in whole if c[1].kind == "landmark"]
+    return m.end(), landmarks or [c for c in cands if c[1].kind == "city"], False
+
+
+def _candidates(index: NameIndex, text: str, start: int, end: int, tail: re.Match | None = None) -> tuple[int, list, bool]:
     """``(end, ranked candidates, region hint)``: the span extended where the text says more."""
+    if tail is not None:
+        return _tail(index, text, start, end, tail)
     tail = _POSSESSIVE_TAIL.match(text, end)
     if tail:  # "Almaty’s airport" is a landmark name; "Almaty’s roads" is not
         words = tail.group(1).split(" ")[1:]
@@ -215,10 +295,11 @@ def recognise(text: str, index: NameIndex) -> list[Hit]:
             after = text[end + 1:end + 2]
             region = ((nxt == "," or nxt == "&" or (nxt.isspace() and (after in region_first or after.isspace())))
                       and _REGION_AFTER.match(text, end) is not None)
-            lookup = (surface, nxt == ".", region)
+            gen = _TAIL.match(text, end) if nxt in _TAIL_FIRST else None
+            lookup = (surface, nxt == ".", region, gen and gen.group())
         name = names.get(lookup)
         if name is None:
-            stop, cands, region_hint = _candidates(index, text, start, end)
+            stop, cands, region_hint = _candidates(index, text, start, end, None if tail else gen)
             name = names[lookup] = Name(cands, region_hint, _own(cands), stop - end)
         hits.append(Hit(start=start, end=end + name.extra, what=name))
     return hits

@@ -40,6 +40,10 @@ both even only also meanwhile however although though while when where if unless
 this that these those there here it its he she they we i you his her their our my your""".split())
 
 
+# Curated areas ("Central Asia", "Caspian Sea", "Soviet Union") weigh like regions.
+_KIND_WEIGHT = {"country": 0.35, "region": 0.3, "landmark": 0.3, "macroregion": 0.3, "water": 0.3, "historic": 0.3}
+
+
 def _city_weight(pop: int) -> float:
     return 0.4 * min(1.0, max(0.0, (math.log10(pop + 1) - 3) / 3.5))
 
@@ -54,7 +58,7 @@ def _score(rank: int, place: Place, ctx: dict, total: int, own: tuple, region_hi
     country holds, so a country named once among many does not pull small namesakes to it.
     """
     s = {3: 0.55, 2: 0.35}.get(rank, 0.25)
-    s += {"country": 0.35, "region": 0.3, "landmark": 0.3}.get(place.kind, 0.0) or _city_weight(place.population)
+    s += _KIND_WEIGHT.get(place.kind, 0.0) or _city_weight(place.population)
     in_ctx = ctx.get(place.country, 0) - (place.country in own)
     s += 0.3 * in_ctx / max(1, total - bool(own))
     if place.admin1:
