@@ -307,7 +307,9 @@ def _add_mentions(group: folium.FeatureGroup, places: gpd.GeoDataFrame | None, l
         return
     features, styles = [], {}
     for row in places.itertuples(index=False):
-        if row.geometry is None or row.geometry.is_empty:
+        # Macro-regions, seas and historic states ("Central Asia", "the Soviet Union") are not
+        # points: they stay in the mentions table, never a marker on the map.
+        if row.geometry is None or row.geometry.is_empty or row.kind == "area":
             continue
         ref = f"{layer}:{row.id}"
         where = f" in {flat_text('sources', row.sources)}" if len(row.sources) else ""
