@@ -4,6 +4,7 @@ import json
 import shutil
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import geopandas as gpd
@@ -21,8 +22,19 @@ KEYS = ["doc_id", "start", "end", "text", "sentence_start", "sentence_end", "pla
 
 @pytest.fixture(scope="module")
 def client():
-    """Two worker processes, started once for the module (about 3 s)."""
-    c = start_client(2)
+    """Two worker processes, started once for the module (about 3 s).
+
+    Worker processes are spawned, and a spawned child re-imports the parent's ``__main__``. After
+    the dashboard's AppTest runs, ``sys.modules["__main__"]`` is the last Streamlit page (its
+    script runner installs each page there), so every worker would run that page and exit with
+    status 1. A plain ``__main__`` module while the cluster starts keeps the children clean.
+    """
+    saved = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        c = start_client(2)
+    finally:
+        sys.modules["__main__"] = saved
     try:
         yield c
     finally:
