@@ -76,7 +76,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("dates", "Event dates", "date_range", (FIRST_DAY, LAST_DAY),
             "Events whose date range overlaps these days (2-12 January 2022).", "filters"),
     Setting("sources", "Articles", "multiselect", [],
-            "Keep what these articles report (empty: all five articles).", "filters",
+            "Keep what these articles report (empty: all five articles and your own sources).", "filters",
             placeholder="All articles"),
     Setting("outlets", "Outlets", "multiselect", [],
             "Keep what these outlets publish (empty: all outlets).", "filters",
@@ -287,6 +287,8 @@ def _widget(setting: Setting, options: list | None, labels: Callable[[str], Call
             del st.query_params[setting.key]
         return value
     common = dict(key=setting.key, help=setting.help, bind="query-params")
+    if format_func is not None:
+        common["format_func"] = format_func
     if setting.widget == "date_range":
         return st.date_input(setting.label, value=setting.default, min_value=FIRST_DAY,
                              max_value=LAST_DAY, format="YYYY-MM-DD", **common)

@@ -80,6 +80,10 @@ def _size_text(figure) -> str:
     return f"{qual}{value} ({who}{', '.join(sorted({e.source_id for e in figure.evidence}))})"
 
 
+_EVENT_COLUMNS = ["id", "date_start", "date_end", "date_precision", "date_note", "type", "status", "place_id",
+                  "place_name", "geo_precision", "description", "actors", "claimant", "sources", "evidence"]
+
+
 def _events(cat, gz, lo, hi, sources, types) -> gpd.GeoDataFrame:
     rows, geoms = [], []
     for e in filter_events(cat.events, lo, hi, sources, types):
@@ -95,10 +99,6 @@ def _events(cat, gz, lo, hi, sources, types) -> gpd.GeoDataFrame:
     return frame(rows, geoms, _EVENT_COLUMNS)
 
 
-_EVENT_COLUMNS = ["id", "date_start", "date_end", "date_precision", "date_note", "type", "status", "place_id",
-                  "place_name", "geo_precision", "description", "actors", "claimant", "sources", "evidence"]
-
-
 def _with_user_events(seed: gpd.GeoDataFrame, store: Store, gz, lo, hi, sources, types) -> gpd.GeoDataFrame:
     """The seed events (``origin`` "seed") and the store's verified events (``origin`` "user") in one layer."""
     rows = [{**r, "origin": "seed"} for r in seed.drop(columns="geometry").to_dict("records")]
@@ -111,11 +111,22 @@ def _with_user_events(seed: gpd.GeoDataFrame, store: Store, gz, lo, hi, sources,
         rows.append({
             "id": e.id, "date_start": e.date_start, "date_end": e.date_end, "date_precision": e.date_precision,
             "date_note": e.date_note, "type": e.type, "status": "reported", "place_id": p.id, "place_name": p.name,
-            "geo_precision": int(e.geo_precision), "description": e.description, "actors": [], "claimant": "",
+            "geo_precision": int(e.geo_precision), "description": _user_description(e), "actors": [], "claimant": "",
             "sources": [e.source_id], "evidence": _ev(e.evidence), "origin": "user",
         })
         geoms.append(Point(p.lon, p.lat))
     return frame(rows, geoms, _EVENT_COLUMNS + ["origin"])
+
+
+USER_DESCRIPTION_CHARS = 140  # a user event without a description of its own is summed up by its quote, cut here
+
+
+def _user_description(e) -> str:
+    """The user's own description, else the quote (cut at a word): "Accepted suggestion." says nothing on a map."""
+    if e.description and not e.description.startswith(("Accepted suggestion", "Coded by hand")):
+        return e.description
+    quote = " ".join(e.evidence[0].quote.split())
+    return quote if len(quote) <= USER_DESCRIPTION_CHARS else quote[:USER_DESCRIPTION_CHARS].rsplit(" ", 1)[0] + " …"
 
 
 def user_violence(store: Store | None) -> tuple[tuple[str, str], ...]:

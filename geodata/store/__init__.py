@@ -21,7 +21,7 @@ Examples
 True
 """
 
-from geodata.store.atlas import open_suggestions, reject_suggestion, sentences_of, store_version, text_paragraph, verified_events
+from geodata.store.atlas import place_id_of, open_suggestions, reject_suggestion, sentences_of, store_version, text_paragraph, verified_events
 from geodata.store.database import ENV_VAR, Store, default_path, open_store, resolve_url
 from geodata.store.datereader import DateReading, date_of, read_dates, reach_of
 from geodata.store.events import (
@@ -57,6 +57,7 @@ __all__ = [
     "list_sources",
     "open_store",
     "open_suggestions",
+    "place_id_of",
     "reach_of",
     "reject_suggestion",
     "read_dates",

@@ -18,6 +18,7 @@ import hashlib
 from sqlalchemy import func, select
 
 from geodata.errors import DataError, InputError
+from geodata.gazetteer import load_gazetteer
 from geodata.geoparse import sentence_spans
 from geodata.store.database import Store
 from geodata.store.documents import source_text
@@ -25,7 +26,7 @@ from geodata.store.events import CodedEvent, list_events, suggest_for_source
 from geodata.store.schema import events, rejected_suggestions, sources, suggestions
 from geodata.store.suggest import Suggestion
 
-__all__ = ["open_suggestions", "reject_suggestion", "sentences_of", "store_version", "text_paragraph",
+__all__ = ["place_id_of", "open_suggestions", "reject_suggestion", "sentences_of", "store_version", "text_paragraph",
            "verified_events"]
 
 
@@ -124,3 +125,25 @@ def sentences_of(store: Store, source_id: str) -> list[tuple[int, int, str]]:
     text = source_text(store, source_id)
     return [(s, e, text[s:e]) for s, e in sentence_spans(text)]
 
+
+
+def place_id_of(name_or_id: str) -> str:
+    """The gazetteer id of a place given by name (any spelling the gazetteer knows) or by id.
+
+    Raises
+    ------
+    InputError
+        One line for an empty or unknown name, with close matches.
+    """
+    value = (name_or_id or "").strip()
+    if not value:
+        raise InputError("place: empty; give a place name (Almaty, Alma-Ata ...) or a gazetteer id (gn:1526384)")
+    gz = load_gazetteer()
+    if gz.has(value):
+        return value
+    place = gz.lookup(value)
+    if place is None:
+        close = gz.close_matches(value)
+        raise InputError(f"place {value!r} is not in the gazetteer; "
+                         + (f"close matches: {', '.join(close)}" if close else "check the spelling"))
+    return place.id
