@@ -224,11 +224,13 @@ def _sources(store_version: str) -> dict[str, dict]:
 
 
 def source_label(sid: str) -> str:
-    """An article as a reader knows it: its title, with the outlet (the id when unknown)."""
+    """An article as a reader knows it: its title, with the outlet (the id when unknown); a user's source
+    also says "yours"."""
     s = sources().get(sid)
     if not s:
         return sid
-    return f"{s['title']} ({s['outlet']})" if s.get("outlet") else s["title"]
+    label = f"{s['title']} ({s['outlet']})" if s.get("outlet") else s["title"]
+    return f"{label} · yours" if s.get("origin") == "user" else label
 
 
 def source_names() -> dict[str, str]:
