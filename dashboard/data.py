@@ -223,6 +223,11 @@ def _sources(store_version: str) -> dict[str, dict]:
     return out
 
 
+def source_ids() -> list[str]:
+    """Article ids: the seeds in catalogue order, then the store's sources."""
+    return list(sources())
+
+
 def source_label(sid: str) -> str:
     """An article as a reader knows it: its title, with the outlet (the id when unknown); a user's source
     also says "yours"."""

@@ -287,8 +287,6 @@ def _widget(setting: Setting, options: list | None, labels: Callable[[str], Call
             del st.query_params[setting.key]
         return value
     common = dict(key=setting.key, help=setting.help, bind="query-params")
-    if format_func is not None:
-        common["format_func"] = format_func
     if setting.widget == "date_range":
         return st.date_input(setting.label, value=setting.default, min_value=FIRST_DAY,
                              max_value=LAST_DAY, format="YYYY-MM-DD", **common)

@@ -13,7 +13,7 @@ import zipfile
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.escape import plain_line
+from dashboard.escape import markdown_text
 from geodata.store import add_source, list_events, list_sources, open_store, sentences_of
 from tests.dashboard.apptest import APP, event_list, map_args
 
@@ -71,7 +71,7 @@ def test_a_new_store_says_how_to_add_a_source(db):
 def test_adding_a_source_lists_its_suggestions_over_the_escaped_text(db):
     at = add(sources_page())
     (src,) = list_sources(open_store(db))
-    assert at.success[0].value == plain_line(f"Added {TITLE!r} as {src.id}.")
+    assert at.success[0].value == markdown_text(f"Added {TITLE!r} as {src.id}.")
     assert len(suggestion_ids(at)) == 2
     (panel,) = [h.proto.body for h in at.html if 'class="source-text"' in h.proto.body]
     assert "<script>" not in panel and "&lt;script&gt;alert(&#x60;x&#x24;{1}&#x60;)&lt;/script&gt;" in panel
@@ -90,13 +90,15 @@ def test_accepting_a_suggestion_puts_it_on_the_map_in_the_filters_and_the_downlo
     other = AppTest.from_file(APP, default_timeout=90)
     other.query_params.update({"feature": f"events:{ev.id}"})
     other.run()
-    assert f"{TITLE} ({src.id})" in other.multiselect(key="sources").options
+    assert f"{TITLE} (Field `notes`) · yours" in other.multiselect(key="sources").options
     other.multiselect(key="sources").select(src.id).run()
     assert not other.exception
     script = map_args(other)["script"]
-    # (the map script is JSON: "<" is \u003c, "&" \u0026; the tooltip's own escaping shows as &lt;)
-    assert "atlas-user" in script and "<b>notes" not in script
-    assert "added by a user: Night \\u0026lt;b\\u0026gt;notes\\u0026lt;/b\\u0026gt; **bold**" in script
+    # One place badge, flagged as holding a user's event; its tooltip names the source, escaped.
+    assert "<b>notes" not in script and "\\u003cb\\u003enotes" not in script
+    # (the map script holds the badges as JSON: "<" is \u003c and "&" \u0026, the tooltip's own escaping &lt;)
+    assert '"user": true' in script
+    assert "1 added by a user: Night \\u0026lt;b\\u0026gt;notes\\u0026lt;/b\\u0026gt; **bold**" in script
     assert list(event_list(other)["ref"]) == [f"events:{ev.id}"]
     assert other.multiselect(key="sources").value == [src.id]
     panel = "".join(h.proto.body for h in other.html)
@@ -124,7 +126,7 @@ def test_edit_then_accept_and_every_refusal_is_one_plain_line(db):
         at.text_input(key=f"edit_to_{sug}").input(change.get("to", "2022-01-05"))
         click(at, f"accept_edit_{sug}")
         (shown,) = errors(at)
-        assert plain_line(message).split("\\'")[0] in shown and "\n" not in shown, (message, shown)
+        assert message in shown and shown.startswith("`") and "\n" not in shown, (message, shown)
         assert list_events(open_store(db)) == []  # a refused write leaves the store as it was
     at.selectbox(key=f"edit_type_{sug}").select("armed_clash")
     at.text_input(key=f"edit_place_{sug}").input("Chimkent")
