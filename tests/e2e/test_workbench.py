@@ -10,7 +10,6 @@ import io
 import json
 import re
 import zipfile
-from urllib.parse import quote
 
 import pytest
 
@@ -78,31 +77,37 @@ def test_add_accept_see_on_map_filter_and_download(wb, page, store_path):
     assert page.locator(".source-text mark.coded").count() == 1
     wb.screenshot("sources_page_accepted")
 
-    # On the map: outlined as a user's event; a click shows its quote highlighted beside the map.
+    # On the map: the place badge holding it is outlined (dotted); a click lists its events beside the map,
+    # picking the user's event shows its quote highlighted.
     wb.open()
     frame = wb.map_frame()
-    assert frame.locator("path.atlas-user").count() == 1
-    frame.locator("path.atlas-user").click(force=True)
+    badge = frame.locator(".atlas-group.atlas-user")
+    badge.wait_for()
+    assert badge.count() == 1 and badge.locator(".atlas-pin.user").count() == 1
+    badge.click()
+    wb.wait_idle()
+    page.locator(f'.st-key-pick-{ev.id} button').click()
     page.locator("mark.quote").first.wait_for(timeout=30_000)
     wb.wait_idle()
     assert page.locator("mark.quote").all_inner_texts() == [QUOTE]
     assert page.get_by_text("Added by a user: Night <i>notes</i> from Shymkent").count() == 1
     wb.screenshot("map_user_event")
 
-    # Filter by the new source in the sidebar: the map and the list hold its one event.
-    label = f"{TITLE} ({src.id})"
+    # Filter by the new source in the sidebar (by title, "yours"): the map and the list hold its one event.
     page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.click()
-    page.get_by_role("option", name=label).click()
+    page.get_by_role("option").filter(has_text=TITLE).filter(has_text="yours").click()
     page.keyboard.press("Escape")
-    page.wait_for_function("() => location.search.includes('sources=')")
+    page.wait_for_function(f"() => location.search.includes('sources={src.id}')")
     wb.wait_idle()
-    page.wait_for_function("() => document.body.innerText.includes('1 event,')")
-    assert wb.drawn("atlas-event") == 1
+    page.wait_for_function("() => /\\b1 event\\b/.test(document.body.innerText)")
+    frame = wb.map_frame()
+    frame.locator(".atlas-group").first.wait_for()
+    assert frame.locator(".atlas-group").evaluate_all("els => els.map(e => +e.dataset.count)") == [1]
     refs = page.locator("table.event-list tbody tr").evaluate_all("rows => rows.map(r => r.dataset.ref)")
     assert refs == [f"events:{ev.id}"]
 
     # Download the filtered view: the event, with its evidence, and the source in sources.csv.
-    wb.open(f"sources={quote(label)}", path="downloads")
+    wb.open(f"sources={src.id}", path="downloads")
     with page.expect_download() as info:
         page.get_by_role("button", name="All layers (zip)", exact=True).click()
     zf = zipfile.ZipFile(io.BytesIO(open(info.value.path(), "rb").read()))
