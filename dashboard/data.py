@@ -3,9 +3,16 @@
 Every cached function takes plain, hashable arguments (ISO dates, tuples of ids, names),
 never a GeoDataFrame, so ``st.cache_data`` can key on them. Building folium maps from this
 data is :mod:`dashboard.maps`' job.
+
+The user's store (``QANTAR_DB``, else the default file of ``geodata.store``) joins the seeds:
+what depends on it is cached on :func:`version` too (``geodata.store.store_version``, which
+every write changes), so a source or event added in one session shows in every other session
+on its next run.
 """
 
 from __future__ import annotations
+
+import os
 
 import geopandas as gpd
 import numpy as np
@@ -14,7 +21,9 @@ import shapely
 import streamlit as st
 
 from geodata import claims, exportfiles, layers, mentions, writers
+from geodata import store as user_store
 from geodata.claims import ClaimCheck, PikeResult
+from geodata.errors import DataError, InputError
 from geodata.gazetteer import load_gazetteer
 from geodata.places import type_label
 from geodata.sources import load_sources, paragraph_around
@@ -49,6 +58,10 @@ __all__ = [
     "labels",
     "suffix",
     "sources",
+    "sources_csv",
+    "store",
+    "store_problem",
+    "version",
     "zip_bytes",
 ]
 
@@ -56,14 +69,49 @@ LAYER_NAMES = ("events", "troops", "places", "figures", "borders", "claims")
 NO_OUTLET = "(outlet not named)"
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
+def _open_store(db: str) -> user_store.Store:
+    # One engine per process and database; ``db`` is QANTAR_DB's value ("" for the default file).
+    # (Cached arguments named with a leading underscore are not hashed: hence ``store_version``.)
+    return user_store.open_store(db or None)
+
+
+def store() -> user_store.Store | None:
+    """The user's store (``QANTAR_DB``, else the default file), or None when it cannot be opened."""
+    try:
+        return _open_store(os.environ.get(user_store.ENV_VAR, ""))
+    except (InputError, DataError):
+        return None
+
+
+def store_problem() -> str | None:
+    """Why the store cannot be opened (one line), or None when it can."""
+    try:
+        _open_store(os.environ.get(user_store.ENV_VAR, ""))
+    except (InputError, DataError) as exc:
+        return str(exc)
+    return None
+
+
+def version() -> str:
+    """The store's version: changes with every write to it ("" without a store)."""
+    s = store()
+    return user_store.store_version(s) if s is not None else ""
+
+
 def view_layers(date_from: str, date_to: str, sources: tuple[str, ...] | None, types: tuple[str, ...] | None) -> dict[str, gpd.GeoDataFrame]:
-    """The filtered layers (``geodata.layers.build_layers``), keyed by layer name."""
+    """The filtered layers (``geodata.layers.build_layers``, with the store), keyed by layer name."""
+    return _view_layers(date_from, date_to, sources, types, version())
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _view_layers(date_from, date_to, sources, types, store_version: str) -> dict[str, gpd.GeoDataFrame]:
     return layers.build_layers(
         date_from=date_from,
         date_to=date_to,
         sources=list(sources) if sources is not None else None,
         types=list(types) if types is not None else None,
+        store=store(),
     )
 
 
@@ -72,29 +120,60 @@ def all_layers() -> dict[str, gpd.GeoDataFrame]:
     return view_layers(None, None, None, None)
 
 
-@st.cache_data(show_spinner=False)
 def geojson(date_from: str, date_to: str, sources: tuple[str, ...] | None, types: tuple[str, ...] | None, layer: str) -> str:
     """One filtered layer as RFC 7946 GeoJSON text."""
+    return _geojson(date_from, date_to, sources, types, layer, version())
+
+
+@st.cache_data(show_spinner=False)
+def _geojson(date_from, date_to, sources, types, layer: str, store_version: str) -> str:
     return writers.to_geojson(view_layers(date_from, date_to, sources, types)[layer])
 
 
-@st.cache_data(show_spinner=False)
+def _user_sources() -> list:
+    s = store()
+    return user_store.list_sources(s) if s is not None else []
+
+
 def zip_bytes(date_from: str, date_to: str, sources: tuple[str, ...] | None, types: tuple[str, ...] | None) -> bytes:
-    """All filtered layers in one zip (``geodata.writers.export_zip``)."""
+    """All filtered layers in one zip (``geodata.writers.export_zip``), the store's sources in sources.csv."""
+    return _zip_bytes(date_from, date_to, sources, types, version())
+
+
+@st.cache_data(show_spinner=False)
+def _zip_bytes(date_from, date_to, sources, types, store_version: str) -> bytes:
     filters = {"date_from": date_from, "date_to": date_to, "sources": sources, "types": types}
     return writers.export_zip(view_layers(date_from, date_to, sources, types), suffix(date_from, date_to, sources, types),
-                              filters)
+                              filters, user_sources=_user_sources())
+
+
+def sources_csv() -> str:
+    """``sources.csv``: the seed articles and the store's sources."""
+    return _sources_csv(version())
 
 
 @st.cache_data(show_spinner=False)
+def _sources_csv(store_version: str) -> str:
+    return exportfiles.sources_csv(_user_sources())
+
+
 def layer_csv(date_from: str, date_to: str, sources: tuple[str, ...] | None, types: tuple[str, ...] | None, layer: str) -> str:
     """One filtered layer as CSV text (``geodata.exportfiles.to_csv``)."""
+    return _layer_csv(date_from, date_to, sources, types, layer, version())
+
+
+@st.cache_data(show_spinner=False)
+def _layer_csv(date_from, date_to, sources, types, layer: str, store_version: str) -> str:
     return exportfiles.to_csv(view_layers(date_from, date_to, sources, types)[layer], layer)
 
 
-@st.cache_data(show_spinner=False)
 def readme_text(date_from: str, date_to: str, sources: tuple[str, ...] | None, types: tuple[str, ...] | None) -> str:
     """The README.txt of the current view's export."""
+    return _readme_text(date_from, date_to, sources, types, version())
+
+
+@st.cache_data(show_spinner=False)
+def _readme_text(date_from, date_to, sources, types, store_version: str) -> str:
     filters = {"date_from": date_from, "date_to": date_to, "sources": sources, "types": types}
     return exportfiles.readme_text(view_layers(date_from, date_to, sources, types), filters,
                                    suffix(date_from, date_to, sources, types))
@@ -129,23 +208,34 @@ def border_bands(km: float, neighbour_set: str) -> gpd.GeoDataFrame:
     return layers.border_bands(km, claims.NEIGHBOUR_SETS[neighbour_set])
 
 
-@st.cache_data(show_spinner=False)
 def sources() -> dict[str, dict]:
-    """Bibliographic fields of every article, by source id, in catalogue order."""
-    return {sid: s.as_dict() for sid, s in load_sources().items()}
+    """Bibliographic fields of every article by source id: the seeds in catalogue order, then the store's
+    (each with ``origin`` "user" and its ``url``), by date and title."""
+    return _sources(version())
+
+
+@st.cache_data(show_spinner=False)
+def _sources(store_version: str) -> dict[str, dict]:
+    out = {sid: s.as_dict() for sid, s in load_sources().items()}
+    for u in _user_sources():
+        out[u.id] = {"id": u.id, "title": u.title, "author": u.author, "outlet": u.outlet, "date": u.date,
+                     "date_note": "", "url": u.url, "origin": "user"}
+    return out
 
 
 def source_ids() -> list[str]:
-    """Article ids in catalogue order."""
+    """Article ids: the seeds in catalogue order, then the store's sources."""
     return list(sources())
 
 
 def source_label(sid: str) -> str:
-    """An article as a reader knows it: its title, with the outlet (the id when unknown)."""
+    """An article as a reader knows it: its title, with the outlet (the id when unknown); a user's source
+    also says "yours"."""
     s = sources().get(sid)
     if not s:
         return sid
-    return f"{s['title']} ({s['outlet']})" if s.get("outlet") else s["title"]
+    label = f"{s['title']} ({s['outlet']})" if s.get("outlet") else s["title"]
+    return f"{label} · yours" if s.get("origin") == "user" else label
 
 
 def source_names() -> dict[str, str]:
@@ -168,9 +258,8 @@ def outlet_sources(names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sid for sid, s in sources().items() if (s["outlet"] or NO_OUTLET) in names)
 
 
-@st.cache_data(show_spinner=False)
 def event_types() -> list[str]:
-    """The event types present in the catalogue, sorted."""
+    """The event types present in the catalogue and the store, sorted."""
     events = all_layers()["events"]
     return sorted(set(events["type"])) if len(events) else []
 
@@ -186,8 +275,9 @@ def candidate_sets() -> list[str]:
 
 
 def candidate_set(name: str) -> claims.CandidateSet:
-    """One named candidate set with its origin and citation (``geodata.claims.candidate_sets``)."""
-    return claims.candidate_sets()[name]
+    """One named candidate set with its origin and citation (``geodata.claims.candidate_sets``, the store's events
+    joining the seed catalogue's in the violence set)."""
+    return claims.candidate_sets(_violence(version()))[name]
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -210,14 +300,26 @@ def options(key: str) -> list:
 
 @st.cache_data(show_spinner=False)
 def evidence_context(document: str, start: int, end: int) -> tuple[str, int, int]:
-    """The paragraph around a quote and the quote's offsets in it."""
+    """The paragraph around a quote and the quote's offsets in it (a seed file, or ``store:<id>``).
+
+    Safe to cache on the arguments: a stored source's id is a digest of its text.
+    """
+    if document.startswith("store:"):
+        s = store()
+        if s is None:
+            raise DataError(f"{document}: the store cannot be opened ({store_problem()})")
+        return user_store.text_paragraph(user_store.source_text(s, document.split(":", 1)[1]), start, end)
     return paragraph_around(document, start, end)
 
 
 @st.cache_data(show_spinner=False)
+def _violence(store_version: str) -> tuple[tuple[str, str], ...]:
+    return layers.user_violence(store())
+
+
 def pike(km: float, neighbour_set: str, candidate_set: str) -> PikeResult:
-    """Pike's claim counted for one threshold, neighbour set and candidate set."""
-    return pike_ids(km, neighbour_set, tuple(claims.candidate_ids(candidate_set)))
+    """Pike's claim counted for one threshold, neighbour set and candidate set (the store's events included)."""
+    return pike_ids(km, neighbour_set, tuple(claims.candidate_ids(candidate_set, _violence(version()))))
 
 
 @st.cache_data(show_spinner=False)
@@ -226,19 +328,29 @@ def pike_ids(km: float, neighbour_set: str, ids: tuple[str, ...]) -> PikeResult:
     return claims.pike_check(km, claims.NEIGHBOUR_SETS[neighbour_set], list(ids))
 
 
-@st.cache_data(show_spinner=False)
 def count_curve(neighbour_set: str, candidate_set: str | tuple[str, ...], thresholds: tuple[float, ...]) -> pd.DataFrame:
     """Candidates within each threshold, as a two-column frame for the chart (a set's name or ids)."""
-    ids = claims.candidate_ids(candidate_set) if isinstance(candidate_set, str) else list(candidate_set)
+    return _count_curve(neighbour_set, candidate_set, thresholds, version() if isinstance(candidate_set, str) else "")
+
+
+@st.cache_data(show_spinner=False)
+def _count_curve(neighbour_set, candidate_set, thresholds, store_version: str) -> pd.DataFrame:
+    ids = (claims.candidate_ids(candidate_set, _violence(store_version)) if isinstance(candidate_set, str)
+           else list(candidate_set))
     rows = claims.count_curve(claims.NEIGHBOUR_SETS[neighbour_set], ids, thresholds)
     return pd.DataFrame(rows, columns=["threshold_km", "cities_within"])
 
 
-@st.cache_data(show_spinner=False)
 def candidate_places(candidate_set: str | tuple[str, ...]) -> pd.DataFrame:
     """The candidate cities with coordinates and population (a set's name or ids), for the claim layer."""
+    return _candidate_places(candidate_set, version() if isinstance(candidate_set, str) else "")
+
+
+@st.cache_data(show_spinner=False)
+def _candidate_places(candidate_set, store_version: str) -> pd.DataFrame:
     gz = load_gazetteer()
-    ids = claims.candidate_ids(candidate_set) if isinstance(candidate_set, str) else list(candidate_set)
+    ids = (claims.candidate_ids(candidate_set, _violence(store_version)) if isinstance(candidate_set, str)
+           else list(candidate_set))
     rows = []
     for pid in ids:
         p = gz.get(pid)

@@ -29,6 +29,7 @@ PAGES = [
     st.Page(HERE / "views" / "timeline.py", title="Timeline", icon=":material/calendar_month:", url_path="timeline"),
     st.Page(HERE / "views" / "downloads.py", title="Downloads", icon=":material/download:", url_path="downloads"),
     st.Page(HERE / "views" / "documents.py", title="Your document", icon=":material/upload_file:", url_path="documents"),
+    st.Page(HERE / "views" / "sources.py", title="Sources", icon=":material/library_books:", url_path="sources"),
 ]
 CREDITS = (
     "Places: [GeoNames](https://www.geonames.org/) (CC BY 4.0). Borders and basemap: "

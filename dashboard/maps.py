@@ -161,12 +161,22 @@ def group_points(events: gpd.GeoDataFrame) -> list[dict]:
         names = [p[1] for p in g.places]
         lines = [f"{n} event{'s' if n != 1 else ''}: {what}", (f"also at: {', '.join(names[1:])}" if len(names) > 1 else where),
                  "click to list them"]
+        added = [e for e in g.event_ids if "origin" in by_id and by_id.loc[e, "origin"] == "user"]
+        if added:  # events a user coded from a source in the store
+            titles = sorted({user_source_title(by_id.loc[e, "sources"]) for e in added})
+            lines.insert(1, f"{len(added)} added by a user: {'; '.join(titles)}")
         label = f"{g.name}: {n} event{'s' if n != 1 else ''}" + (" (region level)" if g.kind == "region" else "")
         out.append({"ref": g.ref, "lat": round(g.lat, 5), "lon": round(g.lon, 5), "count": n, "label": label,
                     "name": g.name, "name_html": html_text(g.name),
                     "tip": tooltip_html(g.name, lines), "colour": colour, "kind": g.kind,
-                    "light": colour in LIGHT_COLOURS})
+                    "light": colour in LIGHT_COLOURS, "user": bool(added)})
     return out
+
+
+def user_source_title(source_ids) -> str:
+    """The title of a user event's source (plain text; escaped by the tooltip)."""
+    sid = list(source_ids)[0] if len(source_ids) else ""
+    return data.sources().get(sid, {}).get("title", sid)
 
 
 LIGHT_COLOURS = {"#f1b6da", "#ffd92f", "#c2a5cf", "#a6dba0", "#e08214", "#969696"}  # badges that need dark text
@@ -438,7 +448,8 @@ def highlight(ref: str | None, layers: dict[str, gpd.GeoDataFrame], cities: pd.D
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _shared_atlas_map(filter_args: tuple, km: float, neighbour_set: str, candidate_set: str, base_url_path: str) -> folium.Map:
+def _shared_atlas_map(filter_args: tuple, km: float, neighbour_set: str, candidate_set: str, base_url_path: str,
+                      store_version: str = "") -> folium.Map:
     # Shared between sessions: never handed out, only copied (see atlas_map).
     date_from, date_to, sources_, types = filter_args
     mentioned, demonyms = data.mentioned_places(sources_)
@@ -472,4 +483,4 @@ def atlas_map(filter_args: tuple, km: float, neighbour_set: str, candidate_set: 
     base_url_path : str
         Streamlit's ``server.baseUrlPath``, for the local Leaflet URLs.
     """
-    return copy.deepcopy(_shared_atlas_map(filter_args, km, neighbour_set, candidate_set, base_url_path))
+    return copy.deepcopy(_shared_atlas_map(filter_args, km, neighbour_set, candidate_set, base_url_path, data.version()))

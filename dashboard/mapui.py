@@ -38,6 +38,7 @@ CSS = """<style>
  background:var(--c);color:#fff;font:600 12px/20px system-ui,sans-serif;text-align:center;
  box-shadow:0 0 0 1px #333,0 1px 3px rgba(0,0,0,.4);cursor:pointer;white-space:nowrap}
 .atlas-pin.light{color:#111}
+.atlas-pin.user{border:3px dotted #111}
 .atlas-pin.region{border-radius:3px;border:2px dashed #333;background:repeating-linear-gradient(45deg,#fff,#fff 3px,var(--c) 3px,var(--c) 6px);color:#111;text-shadow:0 0 2px #fff}
 .leaflet-marker-icon.atlas-place-icon{background:none;border:none}
 .leaflet-interactive:focus,.leaflet-marker-icon:focus,.leaflet-container:focus{outline:none}
@@ -68,7 +69,9 @@ _PINS = Template("""{% macro script(this, kwargs) %}
     var label = many ? names + ': ' + n + ' events at ' + items.length + ' places' : d.label;
     var tip = many ? '<b>' + items.map(function(x){ return x.name_html; }).join(', ') + '</b><br>' + n +
       ' events; click to list them, zoom in to separate' : d.tip;
-    var cls = 'atlas-pin' + (!many && d.kind === 'region' ? ' region' : '') + (!many && d.light ? ' light' : '');
+    var user = items.some(function(x){ return x.user; });  // holds an event a user coded (dotted outline)
+    var cls = 'atlas-pin' + (!many && d.kind === 'region' ? ' region' : '') + (!many && d.light ? ' light' : '') +
+      (user ? ' user' : '');
     var colour = many ? '#333333' : d.colour;
     var icon = L.divIcon({className: 'atlas-place-icon', iconSize: null,
       html: '<div class="' + cls + '" style="--c:' + colour + '">' + n + '</div>'});
@@ -79,6 +82,7 @@ _PINS = Template("""{% macro script(this, kwargs) %}
       var el = m.getElement(); if (!el) return;
       el.setAttribute('aria-label', label); el.setAttribute('role', 'button'); el.tabIndex = 0;
       el.classList.add('atlas-group'); el.dataset.ref = ref; el.dataset.count = n;
+      if (user) el.classList.add('atlas-user');
       el.onkeydown = function(e){ if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); window.atlasSelect(ref); } };
     });
     return m;
@@ -178,7 +182,7 @@ class PlaceMarkers(MacroElement):
     Parameters
     ----------
     data : list of dict
-        ``{ref, lat, lon, count, name, name_html, label, tip, colour, light, kind}`` per marker;
+        ``{ref, lat, lon, count, name, name_html, label, tip, colour, light, kind, user}`` per marker;
         ``tip`` and ``name_html`` are escaped HTML, ``name`` and ``label`` plain text (set as
         attributes by the DOM, never parsed as HTML).
     min_px : int

@@ -76,7 +76,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("dates", "Event dates", "date_range", (FIRST_DAY, LAST_DAY),
             "Events whose date range overlaps these days (2-12 January 2022).", "filters"),
     Setting("sources", "Articles", "multiselect", [],
-            "Keep what these articles report (empty: all five articles).", "filters",
+            "Keep what these articles report (empty: all five articles and your own sources).", "filters",
             placeholder="All articles"),
     Setting("outlets", "Outlets", "multiselect", [],
             "Keep what these outlets publish (empty: all outlets).", "filters",

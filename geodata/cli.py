@@ -82,10 +82,19 @@ def cmd_geocode(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write every layer of the filtered view as RFC 7946 GeoJSON into OUTDIR."""
+    import os
+
+    from geodata.store import ENV_VAR, open_store
     from geodata.writers import export
 
-    paths = export(args.outdir, date_from=args.date_from, date_to=args.date_to, sources=args.source or None,
-                   types=args.type or None)
+    # The store joins only when named (--db or QANTAR_DB): a plain export is the seed catalogue's alone.
+    store = open_store(args.db) if args.db or os.environ.get(ENV_VAR) else None
+    try:
+        paths = export(args.outdir, store=store, date_from=args.date_from, date_to=args.date_to,
+                       sources=args.source or None, types=args.type or None)
+    finally:
+        if store is not None:
+            store.dispose()
     for path in paths:
         print(path)
     return 0
@@ -183,6 +192,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="date_to", metavar="DATE", help="keep entries on or before DATE (YYYY-MM-DD)")
     p.add_argument("--source", nargs="+", metavar="ID", help="keep entries citing any of these source ids")
     p.add_argument("--type", nargs="+", metavar="TYPE", help="keep events of these types")
+    p.add_argument("--db", metavar="DB", help="also export the events and sources of this store (a SQLite file "
+                   "or postgresql:// URL; default: QANTAR_DB when set, else the seed catalogue alone)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("geoparse", help="print the place mentions of a text as JSON Lines")

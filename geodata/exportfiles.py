@@ -15,6 +15,7 @@ import csv
 import io
 import json
 import math
+from typing import Iterable
 
 import geopandas as gpd
 import numpy as np
@@ -26,7 +27,7 @@ from geodata.layers import LAYER_NAMES, flat_text
 from geodata.schemas import EVENT_TYPES, QUALIFIERS, STATUSES
 from geodata.sources import load_documents, load_sources
 
-__all__ = ["CREDITS", "EVIDENCE_SEPARATOR", "FIELD_DOCS", "POINT_LAYERS", "csv_columns", "readme_text", "sources_csv", "to_csv"]
+__all__ = ["CREDITS", "EVIDENCE_SEPARATOR", "FIELD_DOCS", "STORE_FIELD_DOCS", "POINT_LAYERS", "csv_columns", "readme_text", "sources_csv", "to_csv"]
 
 DECIMALS = 6
 EVIDENCE_SEPARATOR = " | "
@@ -107,6 +108,13 @@ CREDITS = (
     "their copyright stays with their authors and publishers.\n"
     "Everything else (coding, geometry, checks): Qantar Atlas; cite the atlas and the articles."
 )
+
+
+# Fields that only an export with a store has (``build_layers(..., store=...)``).
+STORE_FIELD_DOCS: dict[str, str] = {
+    "origin": "seed = the hand-coded catalogue; user = coded by a user from a source added to the store (its "
+              "evidence document is store:<source id>, the stored text; the source is in sources.csv)",
+}
 
 
 def _num(v) -> str:
@@ -194,8 +202,15 @@ def to_csv(gdf: gpd.GeoDataFrame, layer: str | None = None) -> str:
     return _write(header, rows)
 
 
-def sources_csv() -> str:
-    """Every seed article: id, title, author, outlet, date, and the documents and spans it comes from."""
+def sources_csv(user_sources: Iterable = ()) -> str:
+    """Every seed article, then every user source: id, title, author, outlet, date, and where each comes from.
+
+    Parameters
+    ----------
+    user_sources : iterable of geodata.store.StoredSource, optional
+        The store's sources: ``documents`` is ``store:<id>``, the span the whole text, and
+        ``where_from`` the URL (when given) and the SHA-256 of the stored text.
+    """
     docs = load_documents()
     rows = []
     for sid in sorted(load_sources()):
@@ -206,6 +221,12 @@ def sources_csv() -> str:
             ", ".join(names),
             "; ".join(f"{sp.document}[{sp.start}:{sp.end}]" for sp in s.spans),
             " / ".join(f"seeds/{n} (sha256 {docs[n].sha256[:12]}…): {docs[n].description}" for n in names),
+        ])
+    for u in sorted(user_sources, key=lambda u: u.id):
+        where = f"{u.url} " if u.url else ""
+        rows.append([
+            u.id, u.title, u.author, u.outlet, u.date, "", f"store:{u.id}", f"store:{u.id}[0:{u.chars}]",
+            f"{where}(added by a user to the store on {u.added_at}; text sha256 {u.sha256})",
         ])
     return _write(list(SOURCE_COLUMNS), rows)
 
@@ -268,10 +289,11 @@ def readme_text(layers: dict[str, gpd.GeoDataFrame], filters: dict | None = None
         cols = csv_columns(gdf, name)
         lines.append(f"{name} ({len(gdf)} features; CSV geometry: {'lon, lat' if 'lon' in cols else 'wkt'})")
         for field in dict.fromkeys(fields + [c for c in cols if c not in fields]):
-            if field not in FIELD_DOCS:
+            docs = FIELD_DOCS.get(field) or STORE_FIELD_DOCS.get(field)
+            if docs is None:
                 raise DataError(f"readme_text: layer {name}: field {field!r} has no entry in "
                                 "geodata/exportfiles.py FIELD_DOCS; describe it there")
-            lines.append(f"  {field}: {FIELD_DOCS[field]}")
+            lines.append(f"  {field}: {docs}")
         lines.append("")
     lines += ["Codes", "-----", _codes(), "", "Credits and licences", "--------------------", CREDITS, ""]
     return "\n".join(lines)

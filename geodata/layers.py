@@ -6,6 +6,11 @@ feature has a stable ``id`` and flat, snake_case properties; facts from the sour
 window, sources, event types) apply to every layer, so the map, the lists and the downloads
 always agree.
 
+With a store (``build_layers(..., store=...)``, :mod:`geodata.store`), the user's coded events
+join the seed catalogue's in ``events``, every event then carrying ``origin`` ("seed" or
+"user"); the sources filter knows the stored sources' ids too. Without a store the layers are
+exactly the seed catalogue's (no ``origin`` field), byte for byte.
+
 Properties that hold several values (``sources``, ``actors``, ``sizes``, ``entries`` ...) are
 lists here; a writer (:mod:`geodata.writers`) flattens them for its format, with the separator
 given by :data:`LIST_SEPARATORS`.
@@ -30,14 +35,17 @@ from geodata.errors import DataError, InputError
 from geodata.gazetteer import load_gazetteer
 from geodata.schemas import EVENT_TYPES
 from geodata.sources import load_sources
+from geodata.store import Store, list_sources, verified_events
 
-__all__ = ["CRS", "LAYER_NAMES", "LIST_SEPARATORS", "basemap", "border_bands", "build_layers", "flat_text", "frame"]
+__all__ = ["CRS", "LAYER_NAMES", "LIST_SEPARATORS", "ORIGINS", "basemap", "border_bands", "build_layers", "flat_text",
+           "frame", "user_violence"]
 
 LAYER_NAMES = ("events", "troops", "figures", "places", "borders", "claims")
 CRS = "EPSG:4326"
 # How writers flatten a list property into one string: "; " where the items hold commas.
 LIST_SEPARATORS = {"actors": "; ", "sizes": "; "}
 DEFAULT_LIST_SEPARATOR = ", "
+ORIGINS = ("seed", "user")  # the ``origin`` of an event: the hand-coded catalogue, or a user's store
 BASEMAP_PATH = Path(__file__).resolve().parent / "data" / "basemap.geojson"
 
 
@@ -72,6 +80,10 @@ def _size_text(figure) -> str:
     return f"{qual}{value} ({who}{', '.join(sorted({e.source_id for e in figure.evidence}))})"
 
 
+_EVENT_COLUMNS = ["id", "date_start", "date_end", "date_precision", "date_note", "type", "status", "place_id",
+                  "place_name", "geo_precision", "description", "actors", "claimant", "sources", "evidence"]
+
+
 def _events(cat, gz, lo, hi, sources, types) -> gpd.GeoDataFrame:
     rows, geoms = [], []
     for e in filter_events(cat.events, lo, hi, sources, types):
@@ -84,8 +96,42 @@ def _events(cat, gz, lo, hi, sources, types) -> gpd.GeoDataFrame:
             "evidence": _ev(e.evidence),
         })
         geoms.append(Point(p.lon, p.lat))
-    return frame(rows, geoms, ["id", "date_start", "date_end", "date_precision", "date_note", "type", "status", "place_id",
-                              "place_name", "geo_precision", "description", "actors", "claimant", "sources", "evidence"])
+    return frame(rows, geoms, _EVENT_COLUMNS)
+
+
+def _with_user_events(seed: gpd.GeoDataFrame, store: Store, gz, lo, hi, sources, types) -> gpd.GeoDataFrame:
+    """The seed events (``origin`` "seed") and the store's verified events (``origin`` "user") in one layer."""
+    rows = [{**r, "origin": "seed"} for r in seed.drop(columns="geometry").to_dict("records")]
+    geoms = list(seed.geometry)
+    for e in verified_events(store):
+        first, last = parse_date(e.date_start, "date_start"), parse_date(e.date_end, "date_end")
+        if not (overlaps(first, last, lo, hi) and _cites(e.evidence, sources) and (types is None or e.type in types)):
+            continue
+        p = gz.get(e.place)
+        rows.append({
+            "id": e.id, "date_start": e.date_start, "date_end": e.date_end, "date_precision": e.date_precision,
+            "date_note": e.date_note, "type": e.type, "status": "reported", "place_id": p.id, "place_name": p.name,
+            "geo_precision": int(e.geo_precision), "description": _user_description(e), "actors": [], "claimant": "",
+            "sources": [e.source_id], "evidence": _ev(e.evidence), "origin": "user",
+        })
+        geoms.append(Point(p.lon, p.lat))
+    return frame(rows, geoms, _EVENT_COLUMNS + ["origin"])
+
+
+USER_DESCRIPTION_CHARS = 140  # a user event without a description of its own is summed up by its quote, cut here
+
+
+def _user_description(e) -> str:
+    """The user's own description, else the quote (cut at a word): "Accepted suggestion." says nothing on a map."""
+    if e.description and not e.description.startswith(("Accepted suggestion", "Coded by hand")):
+        return e.description
+    quote = " ".join(e.evidence[0].quote.split())
+    return quote if len(quote) <= USER_DESCRIPTION_CHARS else quote[:USER_DESCRIPTION_CHARS].rsplit(" ", 1)[0] + " …"
+
+
+def user_violence(store: Store | None) -> tuple[tuple[str, str], ...]:
+    """``(type, place)`` of every verified event in the store (empty without one), for the claim's seed set."""
+    return () if store is None else tuple(sorted((e.type, e.place) for e in verified_events(store)))
 
 
 def _troops(cat, gz, lo, hi, sources) -> gpd.GeoDataFrame:
@@ -178,7 +224,7 @@ def _claims_layer() -> gpd.GeoDataFrame:
 
 
 def build_layers(date_from=None, date_to=None, sources: Iterable[str] | None = None,
-                 types: Iterable[str] | None = None) -> dict[str, gpd.GeoDataFrame]:
+                 types: Iterable[str] | None = None, store: Store | None = None) -> dict[str, gpd.GeoDataFrame]:
     """All layers for one filter.
 
     Parameters
@@ -189,6 +235,9 @@ def build_layers(date_from=None, date_to=None, sources: Iterable[str] | None = N
         Source ids; keep entries citing any of them (claims: stated in any of them).
     types : iterable of str, optional
         Event types to keep (events only).
+    store : geodata.store.Store, optional
+        The user's store: its coded events join ``events`` (each event gains ``origin``,
+        "seed" or "user"), and its source ids are known to the ``sources`` filter.
 
     Returns
     -------
@@ -199,10 +248,11 @@ def build_layers(date_from=None, date_to=None, sources: Iterable[str] | None = N
     if lo and hi and lo > hi:
         raise InputError(f"date_from {lo} is after date_to {hi}; swap them")
     src = None if sources is None else set(sources)
+    known = set(load_sources()) | ({s.id for s in list_sources(store)} if store is not None else set())
     if src is not None:
-        unknown = sorted(src - set(load_sources()))
+        unknown = sorted(src - known)
         if unknown:
-            raise InputError(f"unknown source id(s) {', '.join(unknown)}; known: {', '.join(sorted(load_sources()))}")
+            raise InputError(f"unknown source id(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
     if types is not None:
         types = list(types)
         for t in types:
@@ -211,8 +261,10 @@ def build_layers(date_from=None, date_to=None, sources: Iterable[str] | None = N
                 hint = f"did you mean {', '.join(close)}? " if close else ""
                 raise InputError(f"unknown event type {str(t)[:80]!r}; {hint}known: {', '.join(EVENT_TYPES)}")
     cat, gz = load_catalogue(), load_gazetteer()
+    kinds = None if types is None else list(types)
+    seed_events = _events(cat, gz, lo, hi, src, kinds)
     layers = {
-        "events": _events(cat, gz, lo, hi, src, None if types is None else list(types)),
+        "events": seed_events if store is None else _with_user_events(seed_events, store, gz, lo, hi, src, kinds),
         "troops": _troops(cat, gz, lo, hi, src),
         "figures": _figures(cat, gz, lo, hi, src),
     }

@@ -24,6 +24,7 @@ import shapely
 from geodata.errors import DataError, InputError
 from geodata.exportfiles import readme_text, sources_csv, to_csv
 from geodata.layers import LAYER_NAMES, build_layers, flat_text
+from geodata.store import list_sources
 
 __all__ = ["export", "export_files", "export_zip", "filter_suffix", "flatten_lists", "to_geojson"]
 
@@ -79,40 +80,44 @@ def filter_suffix(date_from=None, date_to=None, sources=None, types=None) -> str
     return "_".join(parts)
 
 
-def _extra_files(layers: dict[str, gpd.GeoDataFrame], filters: dict, suffix: str) -> dict[str, str]:
+def _extra_files(layers: dict[str, gpd.GeoDataFrame], filters: dict, suffix: str, user_sources=()) -> dict[str, str]:
     """``sources.csv`` and ``README.txt`` of an export."""
-    return {"README.txt": readme_text(layers, filters, suffix), "sources.csv": sources_csv()}
+    return {"README.txt": readme_text(layers, filters, suffix), "sources.csv": sources_csv(user_sources)}
 
 
-def export_files(layers: dict[str, gpd.GeoDataFrame], filters: dict | None = None, suffix: str = "") -> dict[str, str]:
+def export_files(layers: dict[str, gpd.GeoDataFrame], filters: dict | None = None, suffix: str = "",
+                 user_sources=()) -> dict[str, str]:
     """Every file of an export, by file name: GeoJSON and CSV per layer, ``sources.csv``, ``README.txt``.
 
     Layer files are named ``<layer>[_<suffix>].geojson`` / ``.csv``; the texts are deterministic.
+    ``user_sources`` (``geodata.store.StoredSource``) are listed in ``sources.csv`` after the seeds.
     """
     tail = f"_{suffix}" if suffix else ""
     files = {}
     for name in sorted(layers):
         files[f"{name}{tail}.geojson"] = to_geojson(layers[name])
         files[f"{name}{tail}.csv"] = to_csv(layers[name], name)
-    files.update(_extra_files(layers, filters or {}, suffix))
+    files.update(_extra_files(layers, filters or {}, suffix, user_sources))
     return files
 
 
-def export_zip(layers: dict[str, gpd.GeoDataFrame], suffix: str = "", filters: dict | None = None) -> bytes:
+def export_zip(layers: dict[str, gpd.GeoDataFrame], suffix: str = "", filters: dict | None = None,
+               user_sources=()) -> bytes:
     """Every file of :func:`export_files` in one zip (fixed timestamps, sorted names: byte-identical).
 
-    ``filters`` (``date_from``, ``date_to``, ``sources``, ``types``) is written into README.txt.
+    ``filters`` (``date_from``, ``date_to``, ``sources``, ``types``) is written into README.txt;
+    ``user_sources`` are listed in ``sources.csv``.
     """
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for fname, text in sorted(export_files(layers, filters, suffix).items()):
+        for fname, text in sorted(export_files(layers, filters, suffix, user_sources).items()):
             info = zipfile.ZipInfo(fname, date_time=(2022, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             zf.writestr(info, text)
     return buf.getvalue()
 
 
-def export(outdir: str | Path, **filters) -> list[Path]:
+def export(outdir: str | Path, store=None, **filters) -> list[Path]:
     """Write every file of :func:`export_files` into ``OUTDIR``, all or nothing; return the paths written, sorted.
 
     ``<layer>.geojson`` and ``<layer>.csv`` for every layer, ``sources.csv`` and ``README.txt``.
@@ -121,14 +126,17 @@ def export(outdir: str | Path, **filters) -> list[Path]:
     target can be replaced (no directory in the way) are they renamed into place. On any failure
     only those temporaries are removed: the folder keeps its old files, byte for byte, and
     nothing export did not write is ever deleted.
+    With ``store`` (a ``geodata.store.Store``) its coded events join the events and its sources
+    ``sources.csv``; without one the files are the seed catalogue's alone.
 
     Raises
     ------
     InputError
         If a filter is invalid, ``outdir`` is a file, or a file cannot be created or replaced.
     """
-    layers = build_layers(**filters)  # bad dates, sources or types: refused before any folder exists
-    files = export_files({name: layers[name] for name in LAYER_NAMES}, filters)
+    layers = build_layers(**filters, store=store)  # bad dates, sources or types: refused before any folder exists
+    users = list_sources(store) if store is not None else ()
+    files = export_files({name: layers[name] for name in LAYER_NAMES}, filters, user_sources=users)
     out = Path(outdir)
     if out.exists() and not out.is_dir():
         raise InputError(f"export: {out} is a file, not a directory; give a directory path")

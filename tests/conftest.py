@@ -4,12 +4,18 @@
 index load: about 1 s saved per call). Only tests/test_entry_point.py starts real
 ``python -m geodata`` processes, for what only a process shows: exit codes seen by a shell,
 the real stdout.
+
+Every test gets a throwaway store: ``QANTAR_DB`` points at a temporary SQLite file for the
+session, so an analyst's own store (the default file in the data folder) neither changes the
+dashboard tests' maps nor receives their writes. Tests that need a store of their own set
+``QANTAR_DB`` themselves (monkeypatch wins).
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +61,17 @@ def run_cli(*args: str, stdin: str | bytes | None = None) -> CliResult:
     finally:
         sys.stdin = saved_stdin
     return CliResult(code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _throwaway_store(tmp_path_factory):
+    before = os.environ.get("QANTAR_DB")
+    os.environ["QANTAR_DB"] = str(tmp_path_factory.mktemp("store") / "session.sqlite3")
+    yield
+    if before is None:
+        os.environ.pop("QANTAR_DB", None)
+    else:
+        os.environ["QANTAR_DB"] = before
 
 
 @pytest.fixture

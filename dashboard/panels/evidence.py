@@ -179,6 +179,9 @@ def feature_panel(ref: str | None, layers: dict[str, gpd.GeoDataFrame], *, citie
         STYLE + f'<h4 class="feature-title">{html_text(row[TITLE_FIELD.get(layer, "id")])}</h4>'
         f'<div class="summary">{html_text(_summary(layer, row))}</div>'
     )
+    if row.get("origin") == "user":
+        title = data.sources().get(row["sources"][0], {}).get("title", row["sources"][0])
+        st.html(f'<div class="user-origin">Added by a user: {html_text(title)}</div>')
     if hidden:
         st.caption("Outside the current filters; shown because it is selected.")
     related = _related_figures(layer, row)

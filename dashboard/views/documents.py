@@ -70,7 +70,8 @@ def _file_stem(name: str) -> str:
 st.header("Your document")
 st.caption(
     f"Upload a UTF-8 .txt file (up to {MAX_BYTES // 1_000_000} MB) or paste text to see the places it names. "
-    "It stays in your session only: nothing is stored and the curated catalogue is not changed."
+    "It stays in your session only: nothing is stored and the curated catalogue is not changed, "
+    "until you press \"Add to my sources\"."
 )
 left, right = st.columns(2, gap="medium")
 with left:
@@ -89,6 +90,12 @@ try:
 except InputError as exc:
     st.error(markdown_text(exc))  # the message holds the file's name: shown as text, never as Markdown
     st.stop()
+# The first step of adding a source: the Sources page opens with this text (and a title) filled in.
+if st.button("Add to my sources", key="document_to_sources", icon=":material/library_add:",
+             help="Keep this text in your store, on the Sources page: code events from it for the map."):
+    st.session_state["_source_prefill"] = {"text": decode_text(raw, name, MAX_BYTES),
+                                           "title": "" if name == PASTED else _file_stem(name)}
+    st.switch_page("views/sources.py")
 
 places = places_mentioned(mentions)
 named = ", ".join(sorted(set(places["name"])))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data, state
-from geodata.exportfiles import sources_csv
 
 MEDIA_TYPE = "application/geo+json"
 
@@ -19,7 +18,7 @@ st.markdown(
     "For the filter in the sidebar, each layer as GeoJSON (RFC 7946: WGS84 longitude/latitude, 6 decimals) and as CSV "
     "(points as `lon`, `lat`; lines as `wkt`; the evidence quotes with their source ids). "
     f"File names carry the filter: `{suffix}`. `sources.csv` turns every `source_id` into title, author, outlet and "
-    "date; `README.txt` explains every field and code, the filter, and the credits and licences. The zip holds them all."
+    "date (your own sources too, with their address and SHA-256); `README.txt` explains every field and code, the filter, and the credits and licences. The zip holds them all."
 )
 st.download_button(
     "All layers (zip)",
@@ -52,7 +51,7 @@ for name in data.LAYER_NAMES:
         on_click="ignore",
     )
 col1, col2 = st.columns(2)
-col1.download_button("sources.csv", data=sources_csv(), file_name="sources.csv", mime="text/csv",
+col1.download_button("sources.csv", data=data.sources_csv(), file_name="sources.csv", mime="text/csv",
                      key="download_sources", width="stretch", on_click="ignore")
 col2.download_button("README.txt", data=data.readme_text(*args), file_name="README.txt", mime="text/plain",
                      key="download_readme", width="stretch", on_click="ignore")

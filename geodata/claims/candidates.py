@@ -20,7 +20,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from geodata.claims.pike import CANDIDATE_SETS
+from geodata.claims.pike import CANDIDATE_SETS, violence_city_ids
 from geodata.claims.records import PikeResult
 from geodata.errors import DataError, InputError
 from geodata.gazetteer import load_gazetteer
@@ -46,7 +46,8 @@ MAX_CSV_BYTES = 200_000
 # How much closer than the base rate the candidates must be before the count says something
 # beyond geography (percentage points of the share within the threshold).
 BEYOND_GEOGRAPHY_POINTS = 0.10
-_FROM_SEEDS = {"cities the seeds tie to violence"}
+SEED_VIOLENCE_SET = "cities the seeds tie to violence"
+_FROM_SEEDS = {SEED_VIOLENCE_SET}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -253,16 +254,24 @@ def _builtin_sets() -> dict[str, CandidateSet]:
             for name, fn in CANDIDATE_SETS.items()}
 
 
-def candidate_sets() -> dict[str, CandidateSet]:
-    """Every named candidate set, the default (the 19 largest cities) first, then the official ones."""
-    built = _builtin_sets()
+def candidate_sets(extra_events: tuple[tuple[str, str], ...] = ()) -> dict[str, CandidateSet]:
+    """Every named candidate set, the default (the 19 largest cities) first, then the official ones.
+
+    ``extra_events``, ``(type, place id)`` pairs of a user's coded events
+    (``geodata.layers.user_violence``), join the seed catalogue's in the set of cities the
+    coded events tie to violence.
+    """
+    built = dict(_builtin_sets())
+    if extra_events:
+        built[SEED_VIOLENCE_SET] = CandidateSet(name=SEED_VIOLENCE_SET, ids=tuple(violence_city_ids(extra_events)),
+                                                citation=None, from_seeds=True)
     order = [DEFAULT_CANDIDATE_SET, *[n for n in built if n != DEFAULT_CANDIDATE_SET]]
     return {**{n: built[n] for n in order}, **official_sets()}
 
 
-def candidate_ids(name: str) -> list[str]:
-    """The place ids of a named candidate set (see :func:`candidate_sets`)."""
-    sets = candidate_sets()
+def candidate_ids(name: str, extra_events: tuple[tuple[str, str], ...] = ()) -> list[str]:
+    """The place ids of a named candidate set (see :func:`candidate_sets`, also for ``extra_events``)."""
+    sets = candidate_sets(extra_events)
     if name not in sets:
         raise InputError(f"unknown candidate set {name!r}; choose one of: {', '.join(sets)}")
     return list(sets[name].ids)

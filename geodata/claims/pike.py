@@ -32,6 +32,7 @@ __all__ = [
     "NEIGHBOUR_SETS",
     "PIKE_QUOTE",
     "VIOLENT_EVENT_TYPES",
+    "violence_city_ids",
     "candidate_ids",
     "count_curve",
     "kazakh_cities",
@@ -86,19 +87,34 @@ def _distances(ids: Sequence[str], neighbours: tuple[str, ...]) -> np.ndarray:
     return np.array([table[i] for i in ids], dtype=float)
 
 
-def _seed_violence_ids() -> list[str]:
-    """Cities the coded events tie to violence (a landmark counts for the city it is in)."""
+def violence_city_ids(events: Iterable[tuple[str, str]] = ()) -> list[str]:
+    """Cities the coded events tie to violence: the seed catalogue's, plus ``events``.
+
+    Parameters
+    ----------
+    events : iterable of (type, place id)
+        More coded events (a user's store: ``geodata.layers.user_violence``).
+
+    Returns
+    -------
+    list of str
+        Gazetteer ids of Kazakh cities, sorted (a landmark counts for the city it is in).
+    """
     gz = load_gazetteer()
     ids = set()
-    for ev in load_catalogue().events:
-        if ev.type not in VIOLENT_EVENT_TYPES:
+    for kind, place_id in [*((ev.type, ev.place) for ev in load_catalogue().events), *events]:
+        if kind not in VIOLENT_EVENT_TYPES:
             continue
-        place = gz.get(ev.place)
+        place = gz.get(place_id)
         if place.kind == "landmark" and place.admin1.startswith("gn:"):
             place = gz.get(place.admin1)  # a landmark's admin1 holds the city it lies within
         if place.kind == "city" and place.country == "KZ":
             ids.add(place.id)
     return sorted(ids)
+
+
+def _seed_violence_ids() -> list[str]:
+    return violence_city_ids()
 
 
 def _largest(n: int) -> list[str]:

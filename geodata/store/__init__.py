@@ -8,7 +8,8 @@ Modules: :mod:`~geodata.store.schema` (tables, migrations), :mod:`~geodata.store
 (where the store is, engines, transactions), :mod:`~geodata.store.documents` (documents),
 :mod:`~geodata.store.datereader` (dates read from text), :mod:`~geodata.store.suggest` (suggested
 events), :mod:`~geodata.store.events` (coded events), :mod:`~geodata.store.quality` (suggestions
-measured against the seed catalogue), :mod:`~geodata.store.cli` (the commands).
+measured against the seed catalogue), :mod:`~geodata.store.atlas` (the store as the atlas reads it: verified events,
+version, review of suggestions), :mod:`~geodata.store.cli` (the commands).
 
 Examples
 --------
@@ -20,6 +21,7 @@ Examples
 True
 """
 
+from geodata.store.atlas import place_id_of, open_suggestions, reject_suggestion, sentences_of, store_version, text_paragraph, verified_events
 from geodata.store.database import ENV_VAR, Store, default_path, open_store, resolve_url
 from geodata.store.datereader import DateReading, date_of, read_dates, reach_of
 from geodata.store.events import (
@@ -54,12 +56,19 @@ __all__ = [
     "list_events",
     "list_sources",
     "open_store",
+    "open_suggestions",
+    "place_id_of",
     "reach_of",
+    "reject_suggestion",
     "read_dates",
     "remove_event",
     "remove_source",
     "resolve_url",
+    "sentences_of",
     "source_text",
+    "store_version",
     "suggest_events",
     "suggest_for_source",
+    "text_paragraph",
+    "verified_events",
 ]

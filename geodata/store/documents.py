@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from geodata.errors import DataError, InputError
 from geodata.sources import load_sources
 from geodata.store.database import Store
-from geodata.store.schema import events, sources, suggestions
+from geodata.store.schema import events, rejected_suggestions, sources, suggestions
 
 __all__ = ["ID_PREFIX", "MAX_TEXT_BYTES", "StoredSource", "add_source", "get_source", "list_sources",
            "remove_source", "source_text"]
@@ -213,6 +213,7 @@ def remove_source(store: Store, source_id: str) -> dict:
         # without PRAGMA foreign_keys would otherwise keep orphans.
         n_events = conn.execute(delete(events).where(events.c.source_id == source_id)).rowcount
         n_sugg = conn.execute(delete(suggestions).where(suggestions.c.source_id == source_id)).rowcount
+        conn.execute(delete(rejected_suggestions).where(rejected_suggestions.c.source_id == source_id))
         gone = conn.execute(delete(sources).where(sources.c.id == source_id)).rowcount
         if not gone:
             raise _unknown(store, source_id)

@@ -16,6 +16,9 @@ suggestions
     ``events accept SUGGESTION_ID`` can find them; removed with their source.
 events
     Coded events, each with one evidence span into its source; removed with their source.
+rejected_suggestions
+    Suggestions the user turned down (the Sources page's "Reject"), so that they stay
+    hidden when the source is suggested again; removed with their source.
 
 Offsets are Python character offsets into the stored text (end exclusive), as for the seeds.
 """
@@ -45,7 +48,7 @@ from sqlalchemy import (
 from geodata.errors import DataError
 
 __all__ = ["MIGRATIONS", "Migration", "SCHEMA_VERSION", "events", "metadata", "migrate", "schema_version",
-           "sources", "suggestions", "current_version"]
+           "sources", "suggestions", "rejected_suggestions", "current_version"]
 
 metadata = MetaData()
 
@@ -113,6 +116,14 @@ events = Table(
     Index("ix_events_source", "source_id"),
 )
 
+rejected_suggestions = Table(
+    "rejected_suggestions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("source_id", String(64), ForeignKey("sources.id", ondelete="CASCADE"), nullable=False),
+    Column("rejected_at", String(32), nullable=False),
+)
+
 
 @dataclass(frozen=True)
 class Migration:
@@ -128,9 +139,15 @@ def _v1_tables(conn: Connection) -> None:
     metadata.create_all(conn, tables=[sources, suggestions, events])
 
 
+def _v2_rejections(conn: Connection) -> None:
+    """Suggestions the user rejected (hidden from the Sources page from then on)."""
+    metadata.create_all(conn, tables=[rejected_suggestions])
+
+
 # Append only: a released migration is never edited, a change is a new step.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "sources, suggestions and coded events", _v1_tables),
+    Migration(2, "rejected suggestions", _v2_rejections),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 # Any constant works; it only has to be the same in every process using the database.

@@ -6,6 +6,7 @@ the page exactly as a user's ``streamlit run`` serves it. Never imported by the 
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -27,10 +28,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int | None = None, poll_s: float = 0.05) -> tuple[subprocess.Popen, str]:
+def start_server(port: int | None = None, poll_s: float = 0.05, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
     """Start the dashboard and wait until ``/_stcore/health`` answers; return the process and base URL.
 
     ``poll_s`` is how often the health endpoint is asked (the benchmark times start-up with it).
+    ``env`` adds to (or overrides) the server's environment, e.g. ``{"QANTAR_DB": path}`` for its store.
     The server's output goes to a temporary file, read back only to explain a failed start.
 
     Raises
@@ -43,7 +45,7 @@ def start_server(port: int | None = None, poll_s: float = 0.05) -> tuple[subproc
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + STARTUP_TIMEOUT_S
