@@ -66,6 +66,10 @@ __all__ = [
 ]
 
 LAYER_NAMES = ("events", "troops", "places", "figures", "borders", "claims")
+# Each distinct filter, link or store version adds an entry to these caches; bounded, a server
+# visited with many different links stops growing once they are full instead of keeping every
+# view (scripts/measure_session_memory.py: about 1.6 MB per new view, mostly cached layers).
+CACHE_ENTRIES = 64
 NO_OUTLET = "(outlet not named)"
 
 
@@ -125,7 +129,7 @@ def geojson(date_from: str, date_to: str, sources: tuple[str, ...] | None, types
     return _geojson(date_from, date_to, sources, types, layer, version())
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def _geojson(date_from, date_to, sources, types, layer: str, store_version: str) -> str:
     return writers.to_geojson(view_layers(date_from, date_to, sources, types)[layer])
 
@@ -140,7 +144,7 @@ def zip_bytes(date_from: str, date_to: str, sources: tuple[str, ...] | None, typ
     return _zip_bytes(date_from, date_to, sources, types, version())
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def _zip_bytes(date_from, date_to, sources, types, store_version: str) -> bytes:
     filters = {"date_from": date_from, "date_to": date_to, "sources": sources, "types": types}
     return writers.export_zip(view_layers(date_from, date_to, sources, types), suffix(date_from, date_to, sources, types),
@@ -152,7 +156,7 @@ def sources_csv() -> str:
     return _sources_csv(version())
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def _sources_csv(store_version: str) -> str:
     return exportfiles.sources_csv(_user_sources())
 
@@ -162,7 +166,7 @@ def layer_csv(date_from: str, date_to: str, sources: tuple[str, ...] | None, typ
     return _layer_csv(date_from, date_to, sources, types, layer, version())
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def _layer_csv(date_from, date_to, sources, types, layer: str, store_version: str) -> str:
     return exportfiles.to_csv(view_layers(date_from, date_to, sources, types)[layer], layer)
 
@@ -172,7 +176,7 @@ def readme_text(date_from: str, date_to: str, sources: tuple[str, ...] | None, t
     return _readme_text(date_from, date_to, sources, types, version())
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def _readme_text(date_from, date_to, sources, types, store_version: str) -> str:
     filters = {"date_from": date_from, "date_to": date_to, "sources": sources, "types": types}
     return exportfiles.readme_text(view_layers(date_from, date_to, sources, types), filters,
@@ -184,7 +188,7 @@ def suffix(date_from: str, date_to: str, sources: tuple[str, ...] | None, types:
     return writers.filter_suffix(date_from, date_to, sources, types)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def mentioned_places(sources: tuple[str, ...] | None) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Places the chosen seed articles name: (by place names, by demonyms only), one row per place."""
     m = mentions.seed_mentions(list(sources) if sources is not None else None)
@@ -202,7 +206,7 @@ def basemap() -> gpd.GeoDataFrame:
     return outlines
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def border_bands(km: float, neighbour_set: str) -> gpd.GeoDataFrame:
     """Distance bands (buffer polygons) around the chosen borders."""
     return layers.border_bands(km, claims.NEIGHBOUR_SETS[neighbour_set])
@@ -214,7 +218,7 @@ def sources() -> dict[str, dict]:
     return _sources(version())
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def _sources(store_version: str) -> dict[str, dict]:
     out = {sid: s.as_dict() for sid, s in load_sources().items()}
     for u in _user_sources():
@@ -298,7 +302,7 @@ def options(key: str) -> list:
     return table[key]()
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def evidence_context(document: str, start: int, end: int) -> tuple[str, int, int]:
     """The paragraph around a quote and the quote's offsets in it (a seed file, or ``store:<id>``).
 
@@ -312,7 +316,7 @@ def evidence_context(document: str, start: int, end: int) -> tuple[str, int, int
     return paragraph_around(document, start, end)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def _violence(store_version: str) -> tuple[tuple[str, str], ...]:
     return layers.user_violence(store())
 
@@ -322,7 +326,7 @@ def pike(km: float, neighbour_set: str, candidate_set: str) -> PikeResult:
     return pike_ids(km, neighbour_set, tuple(claims.candidate_ids(candidate_set, _violence(version()))))
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def pike_ids(km: float, neighbour_set: str, ids: tuple[str, ...]) -> PikeResult:
     """Pike's claim counted for any list of candidate ids (a user's list)."""
     return claims.pike_check(km, claims.NEIGHBOUR_SETS[neighbour_set], list(ids))
@@ -333,7 +337,7 @@ def count_curve(neighbour_set: str, candidate_set: str | tuple[str, ...], thresh
     return _count_curve(neighbour_set, candidate_set, thresholds, version() if isinstance(candidate_set, str) else "")
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def _count_curve(neighbour_set, candidate_set, thresholds, store_version: str) -> pd.DataFrame:
     ids = (claims.candidate_ids(candidate_set, _violence(store_version)) if isinstance(candidate_set, str)
            else list(candidate_set))
@@ -346,7 +350,7 @@ def candidate_places(candidate_set: str | tuple[str, ...]) -> pd.DataFrame:
     return _candidate_places(candidate_set, version() if isinstance(candidate_set, str) else "")
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def _candidate_places(candidate_set, store_version: str) -> pd.DataFrame:
     gz = load_gazetteer()
     ids = (claims.candidate_ids(candidate_set, _violence(store_version)) if isinstance(candidate_set, str)
