@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 from dashboard.serving import compression
 
@@ -26,7 +27,11 @@ def get(app, path: str) -> tuple[int, bytes]:
              "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
              "headers": [(b"host", b"localhost"), (b"accept-encoding", b"gzip")], "server": ("127.0.0.1", 80),
              "client": ("127.0.0.1", 1234)}
-    asyncio.run(app(scope, receive, send))
+    # In a thread of its own: after the e2e tests, Playwright's sync API leaves an event loop
+    # running in the main thread, where asyncio.run() refuses to start another.
+    worker = threading.Thread(target=lambda: asyncio.run(app(scope, receive, send)))
+    worker.start()
+    worker.join()
     status = next(m["status"] for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return status, body
