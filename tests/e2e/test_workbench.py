@@ -12,6 +12,7 @@ import re
 import zipfile
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from geodata.store import list_events, list_sources, open_store
 from tests.e2e.conftest import App
@@ -133,8 +134,21 @@ def test_two_browsers_adding_at_once_both_keep_their_sources(wb, page, store_pat
     assert {"Alpha report", "Beta report"} <= titles
     # Each browser, on its next run, lists the other's source too.
     for pg in pages:
+        assert _lists_sources(wb, pg, list(pages.values())), "a browser's source list misses the other's source"
+
+
+def _lists_sources(wb, pg, titles: list[str], tries: int = 3) -> bool:
+    """Whether the Sources page's picker offers every title; the option list opens asynchronously
+    and, on a loaded machine, sometimes before the rerun that brings the other session's write."""
+    for _ in range(tries):
         wb.open(path="sources", page=pg)
         pg.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').first.click()
-        for title in pages.values():  # the option list opens asynchronously: wait for each
-            pg.get_by_role("option", name=re.compile(title)).wait_for()
-        pg.keyboard.press("Escape")
+        try:
+            for title in titles:
+                pg.get_by_role("option", name=re.compile(title)).wait_for(timeout=15_000)
+            return True
+        except PlaywrightTimeout:
+            continue
+        finally:
+            pg.keyboard.press("Escape")
+    return False
