@@ -383,7 +383,12 @@ def selected() -> str | None:
     """The selected feature reference, restored from the URL on a fresh session."""
     if SELECTED_KEY not in st.session_state:
         st.session_state[SELECTED_KEY] = st.query_params.get(SELECTED_PARAM) or None
-    return st.session_state[SELECTED_KEY]
+    ref = st.session_state[SELECTED_KEY]
+    # The URL follows the selection on every run: a run that select() started can be cut short
+    # by the map reporting its view, and its URL change is then lost (seen in Chromium under load).
+    if ref and st.query_params.get(SELECTED_PARAM) != ref:
+        st.query_params[SELECTED_PARAM] = ref
+    return ref
 
 
 def select(ref: str | None) -> None:
