@@ -94,7 +94,9 @@ def test_picking_an_event_in_the_text_panel_shows_its_quote_and_marks_it_in_the_
     page.locator("mark.quote").first.wait_for(timeout=30_000)
     app.wait_idle()
     assert set(page.locator("mark.quote").all_inner_texts()) <= quotes
-    assert f"feature={airport.replace(':', '%3A')}" in page.url or f"feature={airport}" in page.url
+    # The URL is updated by the page's next rerun, which may follow the map's own view report.
+    page.wait_for_function("ref => location.search.includes('feature=' + encodeURIComponent(ref))"
+                           " || location.search.includes('feature=' + ref)", arg=airport, timeout=30_000)
     assert page.locator("table.event-list tr.selected").evaluate_all("rows => rows.map(r => r.dataset.ref)") == [airport]
     app.screenshot("map_picked_event")
 
