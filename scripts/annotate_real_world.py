@@ -65,9 +65,10 @@ GOLD: dict[str, list[tuple]] = {
         # "the regions of Moscow, Ivanov and Ulyanovsk": a shared plural generic, so each name is its region
         ("Moscow", "region:RU-MOS", "region", None),
         ("Ivanov", "region:RU-IVA", "region", None),  # misspelling of Ivanovo
-        ("Ulyanovsk-Vostochny", "landmark:ulyanovsk-vostochny-airport", "landmark", None),
+        # airfield ids: the gazetteer's once it held them (airportsdata UWLW, UUMU; Ivanovo Severny curated)
+        ("Ulyanovsk-Vostochny", "landmark:airport-uwlw", "landmark", None),
         ("Ivanovo-Severny", "landmark:ivanovo-severny-airfield", "landmark", None),
-        ("Chkalovsk", "landmark:chkalovsky-airfield", "landmark", None),  # "the Chkalovsk ... airports": the airfield
+        ("Chkalovsk", "landmark:airport-uumu", "landmark", None),  # "the Chkalovsk ... airports": Chkalovskiy airfield
         ("Ulyanovsk", "region:RU-ULY", "region", None),
         ("Mangistau region", "region:KZ-MAN", "region", None),
         ("Zhanaozen", "gn:607610", "city", None),
