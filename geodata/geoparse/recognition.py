@@ -31,23 +31,32 @@ __all__ = ["COMPASS", "Hit", "Name", "fold", "lower_case_ok", "recognise"]
 COMPASS = frozenset({"eastern", "western", "northern", "southern"})
 _COMPASS_PREFIXES = tuple(f"{c} " for c in sorted(COMPASS))
 _KLEN_MASK = (1 << KLEN_BITS) - 1
+# Only the generic word is case-blind: a listed name must be capitalised, so in "Almaty, the Almaty
+# region" the first "Almaty" (followed by "the") is not one of a list of regions.
 _REGION_AFTER = re.compile(
-    r"(?:\s*(?:,|and|&)\s*[A-Z][\w’'-]*(?:\s[A-Z][\w’'-]*)?)*\s+(?:regions?|oblasts?|oblysy|provinces?)\b", re.I
+    r"(?:\s*(?:,|and|&)\s*[A-Z][\w’'-]*(?:\s[A-Z][\w’'-]*)?)*\s+(?i:regions?|oblasts?|oblysy|provinces?)\b"
 )
 # What a generic word right after a single name does to it (one regex, one match per distinct tail):
 # "Zhambyl Oblast" / "Ivanovo Region" take the word into the span and name the region (or, where the
 # gazetteer has no such region, its centre city); "Aktau airport" / "X International Airport" take it
-# in and name the airport (the city where the gazetteer has no such landmark); "Almaty and the
-# surrounding province" names the city, not the region; "Kazakhstan TV", "X channel", "X Hall" are
-# names of channels and buildings, not places; in "Oyan, Qazaqstan movement" or "X party" a town far
-# from Kazakhstan and its neighbours is not what the name means.
+# in and name the airport (the city where the gazetteer has no such landmark), and so do power plants
+# ("Alma-Ata thermal power plant-1", "Almaty TPP-2"); "Almaty and the surrounding province" names the
+# city, not the region; "Kazakhstan TV", "X channel", "X Hall" are names of channels and buildings, not
+# places (but "Koktobe TV tower" is the hill's tower); a square, street or avenue named after a place
+# ("Astana Square" in Almaty) is not that place unless the gazetteer has it as a landmark; in "Oyan,
+# Qazaqstan movement" or "X party" a town far from Kazakhstan and its neighbours is not what the name means.
 _TAIL = re.compile(
     r"(?P<gen> (?:Region|Oblast|Province|oblast|province|oblysy))(?![\w-])"
-    r"|(?P<air> (?:International )?(?:Airport|airport|Airfield|airfield|Air Base|air base|Airbase|airbase))(?![\w-])"
-    r"|(?P<tv>[’'\"”]? (?:TV|Television|television|channel|Channel|Hall))(?![\w-])"
+    r"|(?P<air> (?:(?:International )?(?:Airport|airport|Airfield|airfield|Air Base|air base|Airbase|airbase)"
+    r"|(?:[Tt]hermal |[Hh]ydroelectric )?(?:power (?:plant|station)|Power (?:Plant|Station))(?:[- ]?(?:No\.? ?)?\d)?"
+    r"|(?:CHPP|HPP|TPP|CHP|TETs)-?\d))(?![\w-])"
+    r"|(?P<tv>[’'\"”]? (?:TV|Television|television|channel|Channel|Hall))(?![\w-])(?! (?:[Tt]ower|mast))"
+    r"|(?P<street> (?:Square|Street|Avenue|Prospect|Boulevard|street|avenue|prospect))(?![\w-])"
     r"|(?P<org>(?:,? [A-Z][\w’'-]*){0,3}[’'\"”]? (?:movement|Movement|party|Party))(?![\w-])"
     r"|(?P<near> and (?:the |its )?(?:surrounding|adjacent|neighbouring|neighboring|wider) (?:regions?|provinces?|oblasts?|areas?))(?![\w-])"
 )
+_CHP_NUMBER = re.compile(r" (?:[Tt]hermal power (?:plant|station)|[Pp]ower (?:[Pp]lant|[Ss]tation)|CHPP|TPP|CHP|TETs)"
+                         r"[- ]?(?:No\.? ?)?(\d)$")
 _TAIL_FIRST = frozenset(" ,’'\"”")
 _NEAR_COUNTRIES = frozenset({"KZ", "CN", "KG", "RU", "TM", "UZ", "TJ"})
 _POSSESSIVE_TAIL = re.compile(r"[’']s((?: [\w’'-]+){1,3})")
@@ -194,6 +203,9 @@ def _tail(index: NameIndex, text: str, start: int, end: int, m: re.Match) -> tup
         return end, [c for c in cands if c[1].kind != "city" or c[1].country in _NEAR_COUNTRIES], False
     if how == "near":
         return end, [c for c in cands if c[1].kind != "region"] or cands, False
+    if how == "street":
+        landmarks = [c for c in index.candidates(text[start:m.end()]) if c[1].kind == "landmark"]
+        return (m.end(), landmarks, False) if landmarks else (end, [], False)
     if not any(c[1].kind in ("city", "region") for c in cands):
         return end, cands, False  # "Kazakhstan airport" is not one name
     whole = index.candidates(text[start:m.end()])
@@ -203,6 +215,13 @@ def _tail(index: NameIndex, text: str, start: int, end: int, m: re.Match) -> tup
             return m.end(), regions, True
         return m.end(), [c for c in cands if c[1].kind == "city"], False
     landmarks = [c for c in whole if c[1].kind == "landmark"]
+    if not landmarks:  # "Alma-Ata airport": the landmark may be listed under the city's main name, and a
+        # combined heat and power plant as "<city> CHPP-<n>" however the text words it ("TPP-2", "thermal power plant-1")
+        city = next((c[1] for c in cands if c[1].kind == "city"), None)
+        if city is not None:
+            plant = _CHP_NUMBER.search(tail)
+            key = f"{city.name} CHPP-{plant.group(1)}" if plant else city.name + tail
+            landmarks = [c for c in index.candidates(key) if c[1].kind == "landmark"]
     return m.end(), landmarks or [c for c in cands if c[1].kind == "city"], False
 
 

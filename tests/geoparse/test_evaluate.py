@@ -11,7 +11,13 @@ from geodata.geoparse.evaluate import (MAIN_KINDS, SEED_GOLD, load_gold, real_wo
 
 KINDS = set(MAIN_KINDS) | {"demonym", "macroregion", "water", "historic"}
 # Gold places the gazetteer does not hold (yet): counted for recognition, not for resolution.
-NOT_IN_GAZETTEER: set[str] = set()
+# The second real-world batch names Russian oblasts (the gazetteer has only Kazakhstan's regions and a
+# few others) and Almaty sites no source we could read places.
+NOT_IN_GAZETTEER: set[str] = {
+    "region:RU-MOS", "region:RU-IVA", "region:RU-ULY",
+    "landmark:aksai-grain-factory-almaty", "landmark:druzhba-pumping-station-almaty",
+    "landmark:aksai-microdistrict-almaty",
+}
 
 
 @pytest.fixture(scope="module")
@@ -79,16 +85,17 @@ def test_seed_areas_are_found(seed_report):
     assert areas["precision"] >= 0.95 and areas["recall"] >= 0.6, areas  # measured P 1.000 R 0.690
 
 
-# Real-world texts (geodata/data/evaluation/real_world/README.md). Measured after the rules for real
-# reporting: tuning P/R/F1 1.000, held-out P/R/F1 1.000, within 161 km 1.000 (both were 1.000 before too;
-# the set is small). The margin allows one error in either part, not a class of them.
-REAL_WORLD_AFTER = {"real_world_tuning": 1.0, "real_world_held_out": 1.0}
-REAL_WORLD_MARGIN = 0.06
+# Real-world texts (geodata/data/evaluation/real_world/README.md), 27 texts since the second batch (issue 15).
+# Measured after the rules for Almaty's places, facilities, streets and airfields: tuning F1 0.988 (P 1.000,
+# R 0.976), within 161 km 0.992; held out F1 0.991 (P 0.994, R 0.989), within 161 km 1.000 (before: 0.943
+# and 0.980). The margin allows about three more errors in either part, not a class of them.
+REAL_WORLD_AFTER = {"real_world_tuning": 0.988, "real_world_held_out": 0.991}
+REAL_WORLD_MARGIN = 0.02
 
 
 @pytest.mark.parametrize("part", sorted(REAL_WORLD_AFTER))
 def test_real_world_scores_do_not_drop(seed_report, part):
     got = seed_report[part]
-    assert got["tp"] >= 10, got
+    assert got["tp"] >= 100, got
     assert got["f1"] >= REAL_WORLD_AFTER[part] - REAL_WORLD_MARGIN, got
     assert got["accuracy_161km"] >= 0.99 - REAL_WORLD_MARGIN, got

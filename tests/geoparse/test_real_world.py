@@ -101,3 +101,65 @@ def test_lower_case_words_are_not_places(text):
 def test_lower_case_names_in_urls_are_not_places():
     found = _found("See https://example.org/2022/01/06/almaty-protests and kazakhstan.html for more.")
     assert "almaty" not in found and "kazakhstan" not in found, found
+
+
+# Classes found on the second, larger real-world batch (issue 15): Almaty's landmarks, facilities
+# named after their city, squares and streets named after other places, lists with "the".
+
+@pytest.mark.parametrize("text, name, place_id", [
+    ("Rioters tried to seize the Koktobe TV tower on Thursday.", "Koktobe", "landmark:kok-tobe-tower"),
+    ("Police sealed off Bostandyk district overnight.", "Bostandyk district", "landmark:bostandyq-district-almaty"),
+    ("A counterterrorism regime was declared in the Turksib region of Almaty city.", "Turksib region",
+     "landmark:turksib-district-almaty"),
+    ("Troops waited at the Ivanovo-Severny and Ulyanovsk-Vostochny airports.", "Ulyanovsk-Vostochny",
+     "landmark:airport-uwlw"),  # airportsdata's "Ulyanovsk East Airport", under its Russian name
+    ("Troops waited at the Ivanovo-Severny and Ulyanovsk-Vostochny airports.", "Ivanovo-Severny",
+     "landmark:ivanovo-severny-airfield"),
+    ("Police held Astana Square and Republic Square.", "Astana Square", "landmark:astana-square-almaty"),
+    ("Skiers at Shymbulak saw the smoke over the city.", "Shymbulak", "landmark:shymbulak"),
+    ("Snow lay on the Trans-Ili Alatau above Almaty.", "Trans-Ili Alatau", "landmark:trans-ili-alatau"),
+    ("Snow lay on the Ile Alatau above Almaty.", "Ile Alatau", "landmark:trans-ili-alatau"),
+])
+def test_almaty_landmarks(text, name, place_id):
+    assert _found(text)[name][0] == place_id
+
+
+def test_a_tv_tower_is_not_a_channel():
+    assert "Almaty" not in _found("Staff of the Almaty TV studio fled.")
+    assert _found("The Koktobe TV tower was guarded.")["Koktobe"][0] == "landmark:kok-tobe-tower"
+
+
+@pytest.mark.parametrize("text, span, place_id", [
+    # any wording of a heat and power plant is looked up as "<city's main name> CHPP-<n>"
+    ("Tajik troops guarded the Alma-Ata thermal power plant-1 all week.", "Alma-Ata thermal power plant-1",
+     "landmark:almaty-chpp-1"),
+    ("Kyrgyz troops guarded Almaty TPP-2 (a thermal power plant).", "Almaty TPP-2", "landmark:almaty-chpp-2"),
+    ("Almaty Power Station-1 was guarded.", "Almaty Power Station-1", "landmark:almaty-chpp-1"),
+    # no landmark entry: the city, as for airports
+    ("The Almaty power station was not attacked.", "Almaty power station", "gn:1526384"),
+    ("Workers at Karaganda TPP-3 went on strike.", "Karaganda TPP-3", "gn:609655"),
+])
+def test_power_plant_joins_the_span(text, span, place_id):
+    found = _found(text)
+    assert found[span][0] == place_id, found
+
+
+def test_airport_under_another_name_of_its_city():
+    assert _found("An Il-76 took off from Alma-Ata airport.")["Alma-Ata airport"][0] == "landmark:almaty-airport"
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Police cordoned off Moscow Street and the square.", "Moscow"),
+    ("Crowds gathered on Astana Avenue in Taraz.", "Astana"),
+])
+def test_street_named_after_a_place_is_not_the_place(text, name):
+    assert name not in _found(text)
+
+
+def test_the_in_a_list_is_no_region_list():
+    found = _found("Nur-Sultan has followed Almaty, the Almaty region and the region of Mangystau.")
+    assert found["Almaty"][0] == "gn:1526384" and found["Almaty region"][0] == "region:KZ-ALM"
+
+
+def test_soviet_republic_is_a_historic_area():
+    assert _found("It housed the Central Committee of the Kazakh SSR.")["Kazakh SSR"] == ("area:kazakh-ssr", "historic")
