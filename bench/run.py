@@ -59,6 +59,22 @@ def _rows(results: list[Result]) -> list[str]:
     return lines
 
 
+def _hand_written(text: str) -> dict[str, str]:
+    """Each benchmark section's hand-written ``### `` subsections, by section name.
+
+    A run rewrites its sections from the benchmarks' docstrings and results; measurements
+    written by hand under a ``### `` heading (an evaluation, a one-off profile) would be lost,
+    so they are carried over to the same section of the new file.
+    """
+    kept: dict[str, str] = {}
+    for block in text.split("\n## ")[1:]:
+        name, _, body = block.partition("\n")
+        at = body.find("\n### ")
+        if at >= 0:
+            kept[name.strip()] = body[at + 1:].rstrip()
+    return kept
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="tiny repeats: checks the benchmarks run, measures nothing")
@@ -96,7 +112,13 @@ def main(argv=None) -> int:
         *_rows(all_results),
         "",
     ]
-    Path(args.out).write_text("\n".join(head + sections) + "\n", encoding="utf-8")
+    out = Path(args.out)
+    kept = _hand_written(out.read_text(encoding="utf-8")) if out.exists() else {}
+    for i, section in enumerate(sections):
+        name = section.split("\n", 1)[0][3:]
+        if name in kept:
+            sections[i] = section + "\n\n" + kept[name]
+    out.write_text("\n".join(head + sections) + "\n", encoding="utf-8")
     missed = [r.name for r in all_results if r.met is False]
     print(f"wrote {args.out}; targets missed: {', '.join(missed) if missed else 'none'}"
           f"{'; FAILED: ' + ', '.join(failed) if failed else ''}", file=sys.stderr)
