@@ -51,10 +51,17 @@ def write_json_lines(text: str, out: TextIO, *, context: Iterable[str] | None = 
     return len(mentions)
 
 
-def render_lines(text: str, mentions: list[ResolvedMention], sentences: bool) -> Iterator[str]:
-    """The JSON Lines of resolved mentions, in chunks of 2,048 lines."""
+def render_lines(text: str, mentions: list[ResolvedMention], sentences: bool, offset: int = 0,
+                 memo: dict | None = None) -> Iterator[str]:
+    """The JSON Lines of resolved mentions, in chunks of 2,048 lines.
+
+    ``mentions`` hold offsets into ``text``; the lines count them from ``offset`` on (a block of
+    a longer file, :mod:`geodata.geoparse.stream`). ``memo`` keeps the serialised place parts
+    across calls: pass the same dict for every block of one document, whose mentions share
+    their place and alternatives objects.
+    """
     enc = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) uses for str
-    heads: dict[tuple, tuple[str, str]] = {}
+    heads: dict[tuple, tuple[str, str]] = {} if memo is None else memo.setdefault("heads", {})
     last_sa = last_sb = -1
     middle = ""
     lines: list[str] = []
@@ -72,8 +79,8 @@ def render_lines(text: str, mentions: list[ResolvedMention], sentences: bool) ->
         if sa != last_sa or sb != last_sb:
             last_sa, last_sb = sa, sb
             sentence = f'"sentence": {enc(text[sa:sb])}, ' if sentences else ""
-            middle = f'{sentence}"sentence_end": {sb}, "sentence_start": {sa}, "start": '
-        append(f'{head[0]}{b}{head[1]}{middle}{a}, "text": {enc(text[a:b])}}}\n')
+            middle = f'{sentence}"sentence_end": {sb + offset}, "sentence_start": {sa + offset}, "start": '
+        append(f'{head[0]}{b + offset}{head[1]}{middle}{a + offset}, "text": {enc(text[a:b])}}}\n')
         if len(lines) >= 2048:
             yield "".join(lines)
             lines.clear()

@@ -58,6 +58,10 @@ _TAIL = re.compile(
 _CHP_NUMBER = re.compile(r" (?:[Tt]hermal power (?:plant|station)|[Pp]ower (?:[Pp]lant|[Ss]tation)|CHPP|TPP|CHP|TETs)"
                          r"[- ]?(?:No\.? ?)?(\d)$")
 _TAIL_FIRST = frozenset(" ,’'\"”")
+# After a space, _TAIL can only go on with one of these (a capital, or the first letter of "oblast",
+# "province"/"party", "airport"/"and", "television", "channel", "movement"): most names are followed
+# by an ordinary word, and this spares them the regex.
+_TAIL_AFTER_SPACE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZopatcm")
 _NEAR_COUNTRIES = frozenset({"KZ", "CN", "KG", "RU", "TM", "UZ", "TJ"})
 _POSSESSIVE_TAIL = re.compile(r"[’']s((?: [\w’'-]+){1,3})")
 _ACRONYM = re.compile(r"(?:[A-Z]\.)+[A-Z]")
@@ -268,7 +272,7 @@ class Hit(NamedTuple):
     what: "Name | str"
 
 
-def recognise(text: str, index: NameIndex) -> list[Hit]:
+def recognise(text: str, index: NameIndex, memo: dict | None = None) -> list[Hit]:
     """The names in ``text``: leftmost-longest, word-bounded, name-like, non-overlapping.
 
     Parameters
@@ -277,6 +281,10 @@ def recognise(text: str, index: NameIndex) -> list[Hit]:
         Any text.
     index : NameIndex
         The name index (:func:`geodata.geoparse.index.default_index`).
+    memo : dict, optional
+        What is decided once per distinct name, kept across calls: pass the same dict for
+        every block of one document (:mod:`geodata.geoparse.stream`) so a name met in many
+        blocks is looked up once and its hits share one :class:`Name`.
 
     Returns
     -------
@@ -284,10 +292,12 @@ def recognise(text: str, index: NameIndex) -> list[Hit]:
         In text order.
     """
     stops, dem = stop_names(), index.demonyms
-    kinds: dict[str, str | None] = {}  # surface -> ISO2 of a demonym, "" for a name, None for a stop name
-    names: dict[tuple, Name] = {}
-    region_first = _REGION_FIRST
+    memo = {} if memo is None else memo
+    kinds: dict[str, str | None] = memo.setdefault("kinds", {})  # surface -> ISO2 of a demonym, "" for a name, None for a stop name
+    names: dict[tuple, Name] = memo.setdefault("names", {})
+    region_first, tail_first, tail_after = _REGION_FIRST, _TAIL_FIRST, _TAIL_AFTER_SPACE
     hits: list[Hit] = []
+    append, new = hits.append, tuple.__new__  # a Hit without its keyword __new__: 0.2 µs, not 1.3 µs
     last_end = 0
     for start, neg in _matches(text, index):
         if start < last_end:
@@ -303,7 +313,7 @@ def recognise(text: str, index: NameIndex) -> list[Hit]:
             continue  # a stop name does not hide what follows inside it
         last_end = end
         if kind:
-            hits.append(Hit(start=start, end=end, what=kind))
+            append(new(Hit, (start, end, kind)))
             continue
         nxt = text[end:end + 1]
         tail = _POSSESSIVE_TAIL.match(text, end) if nxt == "’" or nxt == "'" else None
@@ -314,11 +324,11 @@ def recognise(text: str, index: NameIndex) -> list[Hit]:
             after = text[end + 1:end + 2]
             region = ((nxt == "," or nxt == "&" or (nxt.isspace() and (after in region_first or after.isspace())))
                       and _REGION_AFTER.match(text, end) is not None)
-            gen = _TAIL.match(text, end) if nxt in _TAIL_FIRST else None
+            gen = (_TAIL.match(text, end) if (after in tail_after if nxt == " " else nxt in tail_first) else None)
             lookup = (surface, nxt == ".", region, gen and gen.group())
         name = names.get(lookup)
         if name is None:
             stop, cands, region_hint = _candidates(index, text, start, end, None if tail else gen)
             name = names[lookup] = Name(cands, region_hint, _own(cands), stop - end)
-        hits.append(Hit(start=start, end=end + name.extra, what=name))
+        append(new(Hit, (start, end + name.extra, name)))
     return hits

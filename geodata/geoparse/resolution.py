@@ -149,7 +149,8 @@ class ResolvedMention(NamedTuple):
     kind: str
 
 
-def resolve(text: str, hits: list[Hit], ctx: dict, sentences: Sentences, index: NameIndex) -> list[ResolvedMention]:
+def resolve(text: str, hits: list[Hit], ctx: dict, sentences: Sentences, index: NameIndex,
+            memo: dict | None = None) -> list[ResolvedMention]:
     """The mentions among ``hits``, resolved in the context of their document.
 
     Parameters
@@ -164,6 +165,9 @@ def resolve(text: str, hits: list[Hit], ctx: dict, sentences: Sentences, index: 
         The text's sentences.
     index : NameIndex
         For the countries of demonyms.
+    memo : dict, optional
+        The scores of each distinct name, kept across calls: pass the same dict (and the same
+        ``ctx``) for every block of one document.
 
     Returns
     -------
@@ -172,10 +176,12 @@ def resolve(text: str, hits: list[Hit], ctx: dict, sentences: Sentences, index: 
         are left out.
     """
     total = sum(v for k, v in ctx.items() if isinstance(k, str))
-    scored: dict = {}  # Name or demonym ISO2 -> (best score, place, strong, alternatives)
-    confs: dict[tuple, float] = {}
+    memo = {} if memo is None else memo
+    scored: dict = memo.setdefault("scored", {})  # Name or demonym ISO2 -> (best score, place, strong, alternatives)
+    confs: dict[tuple, float] = memo.setdefault("confs", {})
     sentence_of = sentences.sentence_of
-    out = []
+    out: list[ResolvedMention] = []
+    append, new = out.append, tuple.__new__  # a ResolvedMention without its keyword __new__ (5x faster)
     for start, end, what in hits:
         entry = scored.get(what)
         if entry is None:
@@ -185,8 +191,7 @@ def resolve(text: str, hits: list[Hit], ctx: dict, sentences: Sentences, index: 
             continue  # a name without candidates
         s_start, s_end = sentence_of(start, end)
         if strong is None:  # a demonym
-            out.append(ResolvedMention(start=start, end=end, sentence_start=s_start, sentence_end=s_end, place=place,
-                                       confidence=0.9, alternatives=alts, kind="demonym"))
+            append(new(ResolvedMention, (start, end, s_start, s_end, place, 0.9, alts, "demonym")))
             continue
         signals = _signals(text, start, end, s_start, not strong)
         key = (what, *signals)
@@ -194,8 +199,7 @@ def resolve(text: str, hits: list[Hit], ctx: dict, sentences: Sentences, index: 
         if conf is None:
             conf = confs[key] = round(max(0.0, min(1.0, best - _penalty(strong, *signals))), 3)
         if conf >= MIN_CONFIDENCE:
-            out.append(ResolvedMention(start=start, end=end, sentence_start=s_start, sentence_end=s_end, place=place,
-                                       confidence=conf, alternatives=alts, kind=place.kind))
+            append(new(ResolvedMention, (start, end, s_start, s_end, place, conf, alts, place.kind)))
     return out
 
 
