@@ -20,9 +20,11 @@ once per distinct (name, what follows) in a document.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from typing import NamedTuple
 
+from geodata.geoparse import compiled
 from geodata.geoparse.index import KLEN_BITS, NameIndex
 from geodata.names import normalize_name, stop_names
 
@@ -295,6 +297,8 @@ def recognise(text: str, index: NameIndex, memo: dict | None = None) -> list[Hit
     memo = {} if memo is None else memo
     kinds: dict[str, str | None] = memo.setdefault("kinds", {})  # surface -> ISO2 of a demonym, "" for a name, None for a stop name
     names: dict[tuple, Name] = memo.setdefault("names", {})
+    if compiled.hot is not None:  # the same loop in C (geodata/geoparse/_hotpath.pyx)
+        return compiled.hot.recognise(text, index, kinds, names, sys.modules[__name__])
     region_first, tail_first, tail_after = _REGION_FIRST, _TAIL_FIRST, _TAIL_AFTER_SPACE
     hits: list[Hit] = []
     append, new = hits.append, tuple.__new__  # a Hit without its keyword __new__: 0.2 µs, not 1.3 µs

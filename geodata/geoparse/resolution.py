@@ -21,6 +21,7 @@ import re
 from typing import Iterable, NamedTuple
 
 from geodata.gazetteer import Place
+from geodata.geoparse import compiled
 from geodata.geoparse.index import NameIndex
 from geodata.geoparse.recognition import Hit
 from geodata.geoparse.sentences import Sentences
@@ -112,11 +113,14 @@ def _signals(text: str, start: int, end: int, sent_start: int, weak: bool) -> tu
             if prv:  # "Emma Ashford" and "Central Asia" are phrases; "In Kazakhstan" is not
                 word = prv.group(1).lower()
                 phrase = not (word in _FUNCTION or (prv.start() == sent_start and normalize_name(word) in stop_names()))
-    caps = False
-    if end - start > 3 and text[start:end].isupper():
-        window = text[start - 30 if start > 30 else 0:end + 30]
-        caps = sum(map(str.isupper, window)) > 0.6 * sum(map(str.isalpha, window))
+    caps = end - start > 3 and text[start:end].isupper() and _caps_window(text, start, end)
     return initial, phrase and not caps, caps
+
+
+def _caps_window(text: str, start: int, end: int) -> bool:
+    """Whether the 30 characters either side of an all-capitals name are mostly capitals too."""
+    window = text[start - 30 if start > 30 else 0:end + 30]
+    return sum(map(str.isupper, window)) > 0.6 * sum(map(str.isalpha, window))
 
 
 def _penalty(strong: bool, initial: bool, phrase: bool, caps: bool) -> float:
@@ -180,6 +184,11 @@ def resolve(text: str, hits: list[Hit], ctx: dict, sentences: Sentences, index: 
     scored: dict = memo.setdefault("scored", {})  # Name or demonym ISO2 -> (best score, place, strong, alternatives)
     confs: dict[tuple, float] = memo.setdefault("confs", {})
     sentence_of = sentences.sentence_of
+    if compiled.hot is not None:  # the same loop in C (geodata/geoparse/_hotpath.pyx)
+        return compiled.hot.resolve(text, hits, scored, confs, sentences,
+                                    lambda what: _best(what, ctx, total, index),
+                                    _penalty, MIN_CONFIDENCE, ResolvedMention,
+                                    (_OPENING, _NEXT_CAP, _PREV_CAP, _FUNCTION, normalize_name, stop_names, _caps_window))
     out: list[ResolvedMention] = []
     append, new = out.append, tuple.__new__  # a ResolvedMention without its keyword __new__ (5x faster)
     for start, end, what in hits:

@@ -110,6 +110,13 @@ class Sentences:
         self._starts: list[int] = []
         self._spans: list[tuple[int, int]] = []
 
+    def parts(self) -> tuple[list[int], object, int]:
+        """What the compiled twin of :meth:`sentence_of` needs (geodata/geoparse/_hotpath.pyx): the
+        sentence cuts, the function that splits a stretch between two cuts, :data:`MAX_SENTENCE`."""
+        if self._cuts is None:
+            self._cuts = _cuts(self._text)
+        return self._cuts, _spans_between, MAX_SENTENCE
+
     def sentence_of(self, start: int, end: int) -> tuple[int, int]:
         """The ``(sentence_start, sentence_end)`` of a mention at ``text[start:end]``."""
         if not self._lo <= start < self._hi:

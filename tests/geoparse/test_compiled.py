@@ -1,0 +1,122 @@
+"""The compiled hot path (geodata/geoparse/_hotpath.pyx) against the pure-Python loops: the same bytes.
+
+Both paths run in this process: ``compiled.hot`` is the compiled module or None, and the
+geoparser looks it up on every call, so setting it to None runs the pure-Python reference.
+Without a built extension the comparisons are skipped, except in CI (``CI=true``), where
+``scripts/setup.sh`` must have built it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+from geodata.geoparse import compiled, read_text_input, write_json_lines
+from geodata.geoparse.evaluate import seed_documents, trap_documents
+from geodata.geoparse.stream import stream_json_lines
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+from make_bench_corpus import build  # noqa: E402
+
+HOT = compiled.load_hot()
+needs_hot = pytest.mark.skipif(HOT is None and os.environ.get("CI") != "true",
+                               reason="the compiled hot path is not built (pip install -e .)")
+
+# What the per-hit loops decide on, each at least once: text ending on a name, possessives, "U.S.",
+# regions, tails, an all-capitals line, lower-case wire copy, compass words, a sentence start, other scripts.
+EDGES = [
+    "Almaty",
+    "Almaty’s airport closed. Almaty's roads too. Aktau airport, Taraz International Airport.",
+    "The U.S. and the UK. U.S.\n\nUS troops.",
+    "Aqmola and Qaraghandy regions; Zhambyl Oblast, Ivanovo Region; Almaty and the surrounding province.",
+    "Kazakhstan TV reported. Oyan, Qazaqstan movement. Nur Otan party. Almaty City Hall.",
+    "PROTESTS IN ALMATY AND ZHANAOZEN\nprotests in almaty and shymkent spread to eastern Kazakhstan",
+    "Reading is a town. Most of Almaty & Taraz. Emma Ashford said. (Almaty) “Taraz” [Aktobe]",
+    "Протесты в Алматы. Алма-Ата. Almaty\u2028Taraz\tAktau\x01Atyrau",
+    "x" * 50 + " Almaty " + "y" * 2000 + ". Petropavlovsk, Kazakhstan.",
+]
+
+
+def _both(fn):
+    """``fn()`` with the compiled loops and with the pure-Python ones."""
+    saved = compiled.hot
+    try:
+        compiled.hot = HOT
+        fast = fn()
+        compiled.hot = None
+        pure = fn()
+    finally:
+        compiled.hot = saved
+    return fast, pure
+
+
+def _lines(text: str, **kw) -> str:
+    out = io.StringIO()
+    write_json_lines(text, out, **kw)
+    return out.getvalue()
+
+
+def test_the_environment_switches_the_compiled_path_off(monkeypatch):
+    monkeypatch.setenv(compiled.PURE_PYTHON_ENV, "1")
+    assert compiled.load_hot() is None
+    monkeypatch.setenv(compiled.PURE_PYTHON_ENV, "0")
+    assert compiled.load_hot() is HOT
+
+
+def test_every_call_looks_the_compiled_module_up(monkeypatch):
+    class Missing:  # a compiled module without its functions: each loop must ask it
+        def __getattr__(self, name):
+            raise RuntimeError(name)
+
+    monkeypatch.setattr(compiled, "hot", Missing())
+    with pytest.raises(RuntimeError, match="recognise"):
+        _lines("Riots in Almaty.")
+
+
+@needs_hot
+def test_built_in_ci():
+    assert HOT is not None, "the compiled hot path was not built: run pip install -e . (scripts/setup.sh)"
+
+
+@needs_hot
+@pytest.mark.parametrize("sentences", [True, False])
+def test_seeds_traps_and_edges_give_the_same_bytes(sentences):
+    docs, _ = trap_documents()
+    docs.update(seed_documents())
+    texts = list(docs.values()) + EDGES
+    for text in texts:
+        for context in (None, ["KZ"]):
+            fast, pure = _both(lambda: _lines(text, context=context, sentences=sentences))
+            assert fast == pure and pure
+
+
+@needs_hot
+def test_a_corpus_sample_gives_the_same_bytes():
+    # 2 MB of the benchmark corpus, with its paragraphs re-joined at random: sentence starts,
+    # line starts and tails meet the names in new ways.
+    rng = random.Random(15)
+    paras = build(2_000_000).split("\n\n")
+    text = "".join(p + rng.choice(["\n\n", "\n", " ", ". ", ", and ", " regions\n"]) for p in paras)
+    fast, pure = _both(lambda: _lines(text))
+    assert fast == pure and fast.count("\n") > 15_000
+
+
+@needs_hot
+def test_streamed_blocks_give_the_same_bytes(tmp_path):
+    path = tmp_path / "seeds.txt"
+    path.write_text("\n\n".join(read_text_input(str(p)) for p in sorted((ROOT / "seeds").glob("*.txt"))),
+                    encoding="utf-8")
+
+    def streamed() -> str:
+        out = io.StringIO()
+        stream_json_lines(path, out, block_chars=5_000)
+        return out.getvalue()
+
+    fast, pure = _both(streamed)
+    assert fast == pure == _lines(path.read_text(encoding="utf-8"))
