@@ -29,10 +29,13 @@ not finish in 10 minutes).
 
 from __future__ import annotations
 
+import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,34 +108,100 @@ def _interleaved(commands: dict[str, list[str]], repeat: int) -> dict[str, Timin
 
 
 def _phases(path: Path, repeat: int) -> str:
-    """Where a warm run spends its time after start-up, in process (best of ``repeat``: the first
-    touch of fresh memory, which a real run pays, is left out)."""
+    """Where a warm run spends its CPU time after start-up, in process, compiled and pure Python
+    (best of ``repeat``: the first touch of fresh memory, which a real run pays, is left out)."""
     import io
-    import time
 
-    from geodata.geoparse import index as nameindex, recognition, resolution
+    from geodata.geoparse import compiled, index as nameindex, recognition, resolution
     from geodata.geoparse.jsonlines import render_lines
     from geodata.geoparse.sentences import Sentences
     from geodata.geoparse.textinput import read_text_input
 
-    best: dict[str, float] = {}
+    out = []
+    built = compiled.hot
+    for hot in ([built] if built is not None else []) + [None]:
+        compiled.hot = hot
+        best: dict[str, float] = {}
 
-    def timed(name, fn):
+        def timed(name, fn):
+            t0 = time.process_time()
+            value = fn()
+            best[name] = min(best.get(name, 1e9), time.process_time() - t0)
+            return value
+
+        try:
+            for _ in range(repeat):
+                index = timed("index load", lambda: nameindex.load_index())
+                text = timed("read", lambda: read_text_input(str(path)))
+                folded = timed("fold", lambda: f" {recognition.fold(text)} ")
+                timed("automaton scan", lambda: sum(1 for _ in index.automaton.iter(folded)))
+                hits = timed("fold+scan+recognise", lambda: recognition.recognise(text, index))
+                ctx = timed("context", lambda: resolution.context_counts(hits))
+                mentions = timed("resolve (with sentences)",
+                                 lambda: resolution.resolve(text, hits, ctx, Sentences(text), index))
+                timed("JSON Lines", lambda: io.StringIO().writelines(render_lines(text, mentions, True)))
+        finally:
+            compiled.hot = built
+        out.append("in-process CPU time by phase, %s (best of %d, s): %s; %d hits, %d mentions" % (
+            "compiled" if hot is not None else "pure Python", repeat, ", ".join(f"{k} {v:.3f}" for k, v in best.items()),
+            len(hits), len(mentions)))
+    return out
+
+
+def _measured(cmd: list[str], env: dict | None = None) -> tuple[float, float, int]:
+    """One whole process: (wall s, CPU s = user + system, peak RSS bytes), output to /dev/null."""
+    with tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
-        value = fn()
-        best[name] = min(best.get(name, 1e9), time.perf_counter() - t0)
-        return value
+        proc = subprocess.Popen(cmd, cwd=str(ROOT), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)  # this child's own CPU time and peak RSS
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            err.seek(0)
+            raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}: {err.read().decode(errors='replace')[-500:]}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024
 
+
+def _large(size: int, repeat: int) -> list:
+    """Ours (compiled hot path, then pure Python) against geotext on one large file, interleaved."""
+    path = CORPUS.with_name(f"geoparse_corpus_{size}.txt")
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_bench_corpus.py"), "--out", str(path),
+                    "--bytes", str(size)], check=True, capture_output=True)
+    cmd = _our_command(path)
+    pure_env = {**os.environ, "QANTAR_PURE_PYTHON": "1"}
+    compiled_built = subprocess.run([sys.executable, "-c", "from geodata.geoparse import compiled; print(compiled.hot is not None)"],
+                                    cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip() == "True"
+    runs: dict[str, list[tuple[float, float, int]]] = {"ours": [], "pure": [], "geotext": []}
     for _ in range(repeat):
-        index = timed("index load", lambda: nameindex.load_index())
-        text = timed("read", lambda: read_text_input(str(path)))
-        timed("fold", lambda: recognition.fold(text))
-        hits = timed("fold+scan+recognise", lambda: recognition.recognise(text, index))
-        ctx = timed("context", lambda: resolution.context_counts(hits))
-        mentions = timed("resolve (with sentences)", lambda: resolution.resolve(text, hits, ctx, Sentences(text), index))
-        timed("JSON Lines", lambda: io.StringIO().writelines(render_lines(text, mentions, True)))
-    return "in-process phases of a warm run (best of %d, s): %s; %d hits, %d mentions" % (
-        repeat, ", ".join(f"{k} {v:.3f}" for k, v in best.items()), len(hits), len(mentions))
+        runs["ours"].append(_measured(cmd))
+        runs["geotext"].append(_measured([sys.executable, "-c", GEOTEXT, str(path)]))
+        runs["pure"].append(_measured(cmd, pure_env))
+    wall = {k: Timing([r[0] for r in v]) for k, v in runs.items()}
+    cpu = {k: Timing([r[1] for r in v]) for k, v in runs.items()}
+    rss = {k: Timing([float(r[2]) for r in v]) for k, v in runs.items()}
+    mb = path.stat().st_size / 1e6
+    label = f"{mb:.0f} MB" if mb >= 10 else f"{mb:.1f} MB (quick)"
+    load = os.getloadavg()
+    where = (f"{' '.join(Path(c).name if i < 2 else c for i, c in enumerate(cmd[:-1]))} FILE on {mb:.1f} MB of shuffled "
+             f"seed paragraphs in one file (parsed in blocks, {'compiled hot path' if compiled_built else 'pure Python: the hot path is NOT built'}), "
+             "JSON Lines out to /dev/null; baseline python -c 'GeoText(text)' on the same file, run alternately "
+             f"with ours; load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} on {os.cpu_count()} cores")
+    ratio_cpu = cpu["ours"].median / cpu["geotext"].median
+    notes = [f"ours / geotext, CPU time: {ratio_cpu:.2f}x (compiled), {cpu['pure'].median / cpu['geotext'].median:.2f}x "
+             f"(QANTAR_PURE_PYTHON=1: {cpu['pure'].median:.2f} s CPU, {wall['pure'].median:.2f} s wall, "
+             f"peak {rss['pure'].median / 1e6:.0f} MB); wall {wall['ours'].median:.2f} s vs {wall['geotext'].median:.2f} s",
+             f"CPU per run (s), ours: {', '.join(f'{r[1]:.2f}' for r in runs['ours'])}; geotext: "
+             f"{', '.join(f'{r[1]:.2f}' for r in runs['geotext'])}"]
+    return [
+        Result(name=f"geoparse {label}, CPU time per core", unit="s", value=cpu["ours"], what=where,
+               baseline_name="geotext 0.4.0", baseline=cpu["geotext"], target="<= 1.5x geotext (ratio >= 0.67); then <= 1x",
+               met=ratio_cpu <= 1.5, notes=notes),
+        Result(name=f"geoparse {label}, wall clock", unit="s", value=wall["ours"], what=where + " (same runs)",
+               baseline_name="geotext 0.4.0", baseline=wall["geotext"], target="(reported; CPU time is the target)"),
+        Result(name=f"geoparse {label}, peak memory (RSS)", unit="bytes", value=rss["ours"], what=where + " (same runs)",
+               baseline_name="geotext 0.4.0", baseline=rss["geotext"], target="<= 300 MB",
+               met=statistics.median(rss["ours"].samples) <= 300e6),
+    ]
 
 
 def run(quick: bool) -> list:
@@ -152,7 +221,8 @@ def run(quick: bool) -> list:
     corpus = f"on {mb:.1f} MB of shuffled seed paragraphs, JSON Lines out to /dev/null"
     baseline = "baseline: python -c 'GeoText(text)' on the same file (no output), run alternately with ours"
     label = "~5 MB" if not quick else "0.2 MB (quick)"
-    notes = _accuracy_notes() + ([] if quick else [_phases(path, 3)])
+    notes = _accuracy_notes() + ([] if quick else _phases(path, 3))
+    large = _large(2_000_000 if quick else 50_000_000, 1 if quick else 3)
     return [
         Result(name=f"geoparse {label}, whole process, warm cache", unit="s", value=times["ours"],
                what=f"{shown} FILE (every record with its sentence text, the default) {corpus}; " + baseline,
@@ -164,6 +234,7 @@ def run(quick: bool) -> list:
         Result(name=f"geoparse {label}, whole process, cold cache", unit="s", value=cold,
                what=f"{shown} FILE {corpus}; an empty index cache each run (gazetteer parsed, automaton built and "
                     "written)", baseline_name="geotext 0.4.0", baseline=theirs, target="(reported, no target)"),
+        *large,
     ]
 
 

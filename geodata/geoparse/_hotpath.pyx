@@ -159,6 +159,64 @@ cdef tuple _signals(str text, Py_ssize_t n, Py_ssize_t start, Py_ssize_t end, Py
     return (initial, phrase and not caps, caps)
 
 
+cdef inline bint _word(Py_UCS4 ch):
+    """What the regex engine calls a word character (``\\w``, for ``\\b``)."""
+    return ch.isalnum() or ch == u"_"
+
+
+cdef inline Py_ssize_t _closed(str text, Py_ssize_t i, Py_ssize_t n):
+    """Where ``[\"”’)\]]*\\s+`` matching at ``i`` ends, or -1 if it does not match."""
+    cdef Py_ssize_t j = i, k
+    while j < n and text[j] in u"\"”’)]":
+        j += 1
+    k = j
+    while k < n and text[k].isspace():
+        k += 1
+    return k if k > j else -1
+
+
+def cuts(str text, frozenset abbreviations):
+    """:func:`geodata.geoparse.sentences._cuts`: each of its patterns' matches, found as ``finditer``
+    finds them (str.find jumps to the next candidate; a match's next search starts at its end)."""
+    cdef Py_ssize_t n = len(text), i, k, w
+    cdef Py_UCS4 prev
+    cdef set ends = set()
+    i = text.find(u".")
+    while i >= 0:
+        w = i  # the word before the full stop: an initial ("U.S.") or an abbreviation does not end a sentence
+        while w > 0 and _word(text[w - 1]):
+            w -= 1
+        k = -1
+        if i - w == 1:
+            prev = text[i - 1]
+            if not (u"A" <= prev <= u"Z"):
+                k = _closed(text, i + 1, n)
+        elif not (2 <= i - w <= 6 and text[w:i] in abbreviations):
+            k = _closed(text, i + 1, n)
+        if k >= 0:
+            ends.add(k)
+            i = text.find(u".", k)
+        else:
+            i = text.find(u".", i + 1)
+    for mark in (u"!", u"?", u"…"):
+        i = text.find(mark)
+        while i >= 0:
+            k = _closed(text, i + 1, n)
+            if k >= 0:
+                ends.add(k)
+                i = text.find(mark, k)
+            else:
+                i = text.find(mark, i + 1)
+    i = text.find(u"\n")
+    while i >= 0:
+        k = i + 1
+        while k < n and text[k].isspace():
+            k += 1
+        ends.add(k)
+        i = text.find(u"\n", k)
+    return [0, *sorted(ends), n]
+
+
 cdef Py_ssize_t _bisect_right(list xs, Py_ssize_t x):
     cdef Py_ssize_t lo = 0, hi = len(xs), mid
     while lo < hi:
