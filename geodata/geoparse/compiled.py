@@ -21,7 +21,7 @@ def load_hot() -> ModuleType | None:
     if os.environ.get(PURE_PYTHON_ENV, "") not in ("", "0"):
         return None
     try:
-        from geodata.geoparse import _hotpath
+        import geodata.geoparse._hotpath as _hotpath
     except ImportError:  # not built (no C compiler at install, or a plain checkout): the pure-Python loops
         return None
     return _hotpath

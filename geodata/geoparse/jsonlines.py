@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Iterable, Iterator, TextIO
 
-from geodata.geoparse import compiled
+import geodata.geoparse.compiled as compiled
 from geodata.geoparse.parser import resolve_text
 from geodata.geoparse.resolution import ResolvedMention
 

@@ -24,7 +24,7 @@ import sys
 import unicodedata
 from typing import NamedTuple
 
-from geodata.geoparse import compiled
+import geodata.geoparse.compiled as compiled
 from geodata.geoparse.index import KLEN_BITS, NameIndex
 from geodata.names import normalize_name, stop_names
 

@@ -21,7 +21,7 @@ import re
 from typing import Iterable, NamedTuple
 
 from geodata.gazetteer import Place
-from geodata.geoparse import compiled
+import geodata.geoparse.compiled as compiled
 from geodata.geoparse.index import NameIndex
 from geodata.geoparse.recognition import Hit
 from geodata.geoparse.sentences import Sentences

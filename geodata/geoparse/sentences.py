@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from geodata.geoparse import compiled
+import geodata.geoparse.compiled as compiled
 
 __all__ = ["MAX_SENTENCE", "Sentences", "sentence_spans"]
 

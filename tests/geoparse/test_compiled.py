@@ -120,3 +120,16 @@ def test_streamed_blocks_give_the_same_bytes(tmp_path):
 
     fast, pure = _both(streamed)
     assert fast == pure == _lines(path.read_text(encoding="utf-8"))
+
+
+@needs_hot
+def test_sentence_cuts_on_random_punctuation():
+    # The compiled cuts re-implement the sentence-end regexes (abbreviations, initials, closers,
+    # a match's next search starting at its end): random strings of their ingredients, compared.
+    from geodata.geoparse import sentences
+
+    rng = random.Random(2022)
+    pieces = [*"ab .!?…\n\t \"”’)]_1", "Dr", "U.S.", "Gen.", "xNo.", "é", "\u2028", "\u00a0", "St.", "!!", "?\n", ". "]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(5_000)]
+    fast, pure = _both(lambda: [sentences._cuts(t) for t in texts])
+    assert fast == pure
