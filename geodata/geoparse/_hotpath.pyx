@@ -11,8 +11,7 @@ mention and its JSON line) runs in C. tests/geoparse/test_compiled.py checks tha
 the same bytes.
 """
 
-from cpython.tuple cimport PyTuple_New, PyTuple_SET_ITEM
-from cpython.ref cimport Py_INCREF
+from libc.string cimport memchr
 
 cdef object _MISSING = object()
 cdef Py_UCS4 _NONE = 0xFFFFFFFF  # "no character here" (past the end of the text)
@@ -54,6 +53,31 @@ cdef inline object _tuple3(object cls, object a, object b, object c):
     """``tuple.__new__(cls, (a, b, c))`` for a named tuple class: its instances are plain tuples
     with the class as their type."""
     return tuple.__new__(cls, (a, b, c))
+
+
+def fold_patch(str text, bytes data, str folded, object FOLD):
+    """The end of :func:`geodata.geoparse.recognition.fold`: ``folded`` (the ASCII fold, where every
+    non-ASCII character is a space) with the non-ASCII letters and digits folded by ``FOLD``."""
+    cdef const char *buf = data
+    cdef const char *hit
+    cdef Py_ssize_t n = len(data), pos = 0, last = 0
+    cdef Py_UCS4 ch
+    cdef list out = []
+    while pos < n:
+        hit = <const char *>memchr(buf + pos, ord("?"), n - pos)  # "?": a real one, or a non-ASCII character
+        if hit == NULL:
+            break
+        pos = hit - buf
+        ch = text[pos]
+        if ch > 127 and ch.isalnum():  # quotes and dashes are already spaces
+            out.append(folded[last:pos])
+            out.append(FOLD[<Py_ssize_t>ch])  # keyed by code point, as str.translate looks it up
+            last = pos + 1
+        pos += 1
+    if not out:
+        return folded
+    out.append(folded[last:])
+    return u"".join(out)
 
 
 def matches(str text, str folded, object index, object R):

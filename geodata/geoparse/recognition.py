@@ -99,9 +99,11 @@ def fold(text: str) -> str:
     folded = data.translate(_ASCII_FOLD).decode("ascii")
     if text.isascii():
         return folded
-    pieces = data.split(b"?")
-    if len(pieces) > len(text) // 20:  # mostly non-ASCII (Cyrillic): the plain way is faster
+    if data.count(b"?") + 1 > len(text) // 20:  # mostly non-ASCII (Cyrillic): the plain way is faster
         return text.translate(_FOLD)
+    if compiled.hot is not None:  # the same patching in C (geodata/geoparse/_hotpath.pyx)
+        return compiled.hot.fold_patch(text, data, folded, _FOLD)
+    pieces = data.split(b"?")
     out, pos, last = [], -1, 0
     for piece in pieces[:-1]:
         pos += len(piece) + 1  # the next "?" in data: a real one, or a non-ASCII character

@@ -133,3 +133,16 @@ def test_sentence_cuts_on_random_punctuation():
     texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(5_000)]
     fast, pure = _both(lambda: [sentences._cuts(t) for t in texts])
     assert fast == pure
+
+
+@needs_hot
+def test_fold_on_random_letters():
+    # The compiled fold patches non-ASCII letters and digits into the ASCII fold (accents off, case
+    # folded, dashes and quotes as spaces): random strings of such characters, compared.
+    from geodata.geoparse.recognition import fold
+
+    rng = random.Random(7)
+    chars = list("aZ?é É’ßİıſ\u212a1_-ёЖ\u0301x\u00a0“")
+    texts = ["".join(rng.choice(chars) for _ in range(rng.randint(0, 60))) for _ in range(5_000)]
+    fast, pure = _both(lambda: [fold(t) for t in texts])
+    assert fast == pure and all(len(f) == len(t) for f, t in zip(fast, texts))
