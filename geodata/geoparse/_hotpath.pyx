@@ -110,8 +110,8 @@ def recognise(str text, object index, dict kinds, dict names, object R):
     """The loop of :func:`geodata.geoparse.recognition.recognise` (``R`` is that module)."""
     cdef Py_ssize_t n = len(text), start, end, last_end = 0, klen
     cdef long long key
-    cdef Py_UCS4 nxt, after
-    cdef bint region
+    cdef Py_UCS4 nxt, after, after2
+    cdef bint region, tail_may
     cdef list hits = []
     cdef str surface
     stops, dem = R.stop_names(), index.demonyms
@@ -141,10 +141,22 @@ def recognise(str text, object index, dict kinds, dict names, object R):
             lookup = (surface, tail.group())
         else:
             after = _char(text, end + 1, n)
+            after2 = _char(text, end + 2, n)
             region = ((nxt == u"," or nxt == u"&" or (nxt != _NONE and nxt.isspace() and (
-                after in u",&aAoOrRpP" or (after != _NONE and after.isspace()))))
+                after == u"," or after == u"&" or (after != _NONE and after.isspace())
+                or ((after == u"a" or after == u"A") and (after2 == u"n" or after2 == u"N"))
+                or ((after == u"r" or after == u"R") and (after2 == u"e" or after2 == u"E"))
+                or ((after == u"o" or after == u"O") and (after2 == u"b" or after2 == u"B"))
+                or ((after == u"p" or after == u"P") and (after2 == u"r" or after2 == u"R")))))
                 and region_after.match(text, end) is not None)
-            if (after in u"ABCDEFGHIJKLMNOPQRSTUVWXYZopatcm" if nxt == u" " else nxt in u" ,’'\"”"):
+            if nxt == u" ":  # a capital, or the first two letters of one of _TAIL's lower-case words
+                tail_may = (u"A" <= after <= u"Z" or (after == u"o" and after2 == u"b")
+                            or (after == u"p" and (after2 == u"r" or after2 == u"a"))
+                            or (after == u"a" and (after2 == u"i" or after2 == u"n")) or (after == u"t" and after2 == u"e")
+                            or (after == u"c" and after2 == u"h") or (after == u"m" and after2 == u"o"))
+            else:
+                tail_may = nxt in u" ,’'\"”"
+            if tail_may:
                 gen = tail_re.match(text, end)
             else:
                 gen = None

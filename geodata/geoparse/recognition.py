@@ -60,16 +60,18 @@ _TAIL = re.compile(
 _CHP_NUMBER = re.compile(r" (?:[Tt]hermal power (?:plant|station)|[Pp]ower (?:[Pp]lant|[Ss]tation)|CHPP|TPP|CHP|TETs)"
                          r"[- ]?(?:No\.? ?)?(\d)$")
 _TAIL_FIRST = frozenset(" ,’'\"”")
-# After a space, _TAIL can only go on with one of these (a capital, or the first letter of "oblast",
-# "province"/"party", "airport"/"and", "television", "channel", "movement"): most names are followed
-# by an ordinary word, and this spares them the regex.
-_TAIL_AFTER_SPACE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZopatcm")
+# After a space, _TAIL can only go on with a capital or the first two letters of one of its
+# lower-case words ("oblast", "province", "party", "airport", "and", "television", "channel",
+# "movement"): most names are followed by an ordinary word, and this spares them the regex.
+_TAIL_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_TAIL_PAIRS = frozenset({"ob", "pr", "pa", "ai", "an", "te", "ch", "mo"})
 _NEAR_COUNTRIES = frozenset({"KZ", "CN", "KG", "RU", "TM", "UZ", "TJ"})
 _POSSESSIVE_TAIL = re.compile(r"[’']s((?: [\w’'-]+){1,3})")
 _ACRONYM = re.compile(r"(?:[A-Z]\.)+[A-Z]")
-# What may follow the white space after a name for _REGION_AFTER to match: the first letter of
-# "and" or a region word, "&", ","; more white space means the regex must decide.
-_REGION_FIRST = frozenset(",&aAoOrRpP")
+# What may follow the white space after a name for _REGION_AFTER to match: "&", ",", more white
+# space, or the first two letters of "and" or a region word in any case (no other character
+# matches these letters under re.I, unlike "i", "k" or "s").
+_REGION_FIRST = frozenset({"an", "re", "ob", "pr"})
 
 
 class _Fold(dict):
@@ -301,7 +303,7 @@ def recognise(text: str, index: NameIndex, memo: dict | None = None) -> list[Hit
     names: dict[tuple, Name] = memo.setdefault("names", {})
     if compiled.hot is not None:  # the same loop in C (geodata/geoparse/_hotpath.pyx)
         return compiled.hot.recognise(text, index, kinds, names, sys.modules[__name__])
-    region_first, tail_first, tail_after = _REGION_FIRST, _TAIL_FIRST, _TAIL_AFTER_SPACE
+    region_first, tail_first, tail_capitals, tail_pairs = _REGION_FIRST, _TAIL_FIRST, _TAIL_CAPITALS, _TAIL_PAIRS
     hits: list[Hit] = []
     append, new = hits.append, tuple.__new__  # a Hit without its keyword __new__: 0.2 µs, not 1.3 µs
     last_end = 0
@@ -328,9 +330,11 @@ def recognise(text: str, index: NameIndex, memo: dict | None = None) -> list[Hit
         else:  # the same name with the same kind of tail resolves the same way
             # _REGION_AFTER needs white space, "," or "&" next, then one of these (or more white space)
             after = text[end + 1:end + 2]
-            region = ((nxt == "," or nxt == "&" or (nxt.isspace() and (after in region_first or after.isspace())))
-                      and _REGION_AFTER.match(text, end) is not None)
-            gen = (_TAIL.match(text, end) if (after in tail_after if nxt == " " else nxt in tail_first) else None)
+            region = ((nxt == "," or nxt == "&" or (nxt.isspace() and (
+                after == "," or after == "&" or after.isspace() or text[end + 1:end + 3].lower() in region_first)))
+                and _REGION_AFTER.match(text, end) is not None)
+            gen = (_TAIL.match(text, end) if ((after in tail_capitals or text[end + 1:end + 3] in tail_pairs) if nxt == " "
+                                              else nxt in tail_first) else None)
             lookup = (surface, nxt == ".", region, gen and gen.group())
         name = names.get(lookup)
         if name is None:
