@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
+from operator import itemgetter
 from typing import Iterable, NamedTuple
 
 from geodata.gazetteer import Place
@@ -83,9 +85,10 @@ def context_counts(hits: list[Hit], context: Iterable[str] | None = None) -> dic
     ``hits`` are :func:`geodata.geoparse.recognition.recognise` hits; pass every hit of the document.
     """
     ctx: dict = {c: 2 for c in (context or ())}
-    for _, _, what in hits:
+    # Hits of one name share its Name object: count those (at C speed), then add up per name.
+    for what, n in Counter(map(itemgetter(2), hits)).items():
         for k in (what,) if what.__class__ is str else what.own:
-            ctx[k] = ctx.get(k, 0) + 1
+            ctx[k] = ctx.get(k, 0) + n
     return ctx
 
 
