@@ -11,6 +11,7 @@ mention and its JSON line) runs in C. tests/geoparse/test_compiled.py checks tha
 the same bytes.
 """
 
+from cpython.unicode cimport Py_UNICODE_ISTITLE
 from libc.string cimport memchr
 
 cdef object _MISSING = object()
@@ -28,7 +29,7 @@ cdef inline bint _islower(str text, Py_ssize_t a, Py_ssize_t b):
     cdef Py_ssize_t i
     for i in range(a, b):
         ch = text[i]
-        if ch.isupper() or ch.istitle():
+        if ch.isupper() or Py_UNICODE_ISTITLE(ch):  # not ch.istitle(): Cython's is true for capitals too
             return False
         if not cased and ch.islower():
             cased = True
@@ -42,7 +43,7 @@ cdef inline bint _isupper(str text, Py_ssize_t a, Py_ssize_t b):
     cdef Py_ssize_t i
     for i in range(a, b):
         ch = text[i]
-        if ch.islower() or ch.istitle():
+        if ch.islower() or Py_UNICODE_ISTITLE(ch):  # not ch.istitle(): Cython's is true for capitals too
             return False
         if not cased and ch.isupper():
             cased = True
@@ -80,6 +81,17 @@ def fold_patch(str text, bytes data, str folded, object FOLD):
     return u"".join(out)
 
 
+cdef bint _capital_surface_ok(str text, Py_ssize_t start, Py_ssize_t end):
+    """:func:`geodata.geoparse.recognition._surface_ok` for a name that starts with a capital: two
+    letters or fewer must all be capitals ("US", "U.S."; full stops are uncased, so removing them
+    changes nothing)."""
+    cdef Py_ssize_t i, letters = 0
+    for i in range(start, end):
+        if text[i].isalpha():
+            letters += 1
+    return letters > 2 or _isupper(text, start, end)
+
+
 def matches(str text, str folded, object index, object R):
     """:func:`geodata.geoparse.recognition._matches` on ``folded = f" {fold(text)} "``, as sorted
     ints ``start << 10 | (1023 - length)`` (the same order as its ``(start, -length)`` tuples)."""
@@ -95,7 +107,7 @@ def matches(str text, str folded, object index, object R):
         start = end_idx - klen - 1
         c = text[start]
         if c.isupper():
-            if klen > 3 or surface_ok(text, start, start + klen):
+            if klen > 3 or _capital_surface_ok(text, start, start + klen):
                 found.append((start << 10) | (1023 - klen))
         elif klen > 4 and c.isalpha() and lower_case_ok(index, value >> bits):
             if prose(text, start, start + klen):

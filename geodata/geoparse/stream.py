@@ -35,6 +35,8 @@ import re
 import shlex
 import tempfile
 from array import array
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import Iterable, Iterator, TextIO
 
@@ -163,14 +165,13 @@ class _Spill:
 
     def add(self, hits: list[tuple]) -> None:
         ids, whats = self._ids, self.whats
-        numbers = array("q")
-        for start, end, what in hits:
-            n = ids.get(what)
-            if n is None:
-                n = ids[what] = len(whats)
-                whats.append(what)
-            numbers.extend((start, end, n))
-        numbers.tofile(self.file)
+        found = list(map(itemgetter(2), hits))
+        for what in set(found).difference(ids):  # a number for each name not met before (any order will do)
+            ids[what] = len(whats)
+            whats.append(what)
+        # start, end, number of every hit, interleaved (map and zip: no Python code per hit)
+        array("q", chain.from_iterable(zip(map(itemgetter(0), hits), map(itemgetter(1), hits),
+                                           map(ids.__getitem__, found)))).tofile(self.file)
         self.counts.append(len(hits))
 
     def blocks(self) -> Iterator[list[tuple]]:
@@ -180,7 +181,7 @@ class _Spill:
         for count in self.counts:
             numbers = array("q")
             numbers.fromfile(self.file, 3 * count)
-            yield [(numbers[i], numbers[i + 1], whats[numbers[i + 2]]) for i in range(0, 3 * count, 3)]
+            yield list(zip(numbers[0::3], numbers[1::3], map(whats.__getitem__, numbers[2::3])))
 
     def close(self) -> None:
         self.file.close()

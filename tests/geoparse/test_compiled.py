@@ -37,6 +37,7 @@ EDGES = [
     "Aqmola and Qaraghandy regions; Zhambyl Oblast, Ivanovo Region; Almaty and the surrounding province.",
     "Kazakhstan TV reported. Oyan, Qazaqstan movement. Nur Otan party. Almaty City Hall.",
     "PROTESTS IN ALMATY AND ZHANAOZEN\nprotests in almaty and shymkent spread to eastern Kazakhstan",
+    "RIOTS IN KAZAN AND LYON SPREAD TO SAMARA\nCalm in Kazan and Lyon. PROTESTS IN SEMEY, TARAZ AND TALDYKORGAN",
     "Reading is a town. Most of Almaty & Taraz. Emma Ashford said. (Almaty) “Taraz” [Aktobe]",
     "Протесты в Алматы. Алма-Ата. Almaty\u2028Taraz\tAktau\x01Atyrau",
     "x" * 50 + " Almaty " + "y" * 2000 + ". Petropavlovsk, Kazakhstan.",
