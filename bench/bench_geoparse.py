@@ -1,4 +1,4 @@
-"""Geoparsing ~5 MB of news text as whole processes, against geotext; and accuracy on the seeds.
+"""Geoparsing ~5 MB and 50 MB of news text as whole processes, against geotext; and accuracy on the seeds.
 
 Whole process: ``python3 -m geodata geoparse FILE`` (JSON Lines out) against a fresh python doing ``GeoText(open(FILE).read())``. Ours is timed with a warm name-index cache (one untimed run
 first; see ``geodata/nameindex.py``) and, in a second row, cold: an empty cache directory per
@@ -11,6 +11,34 @@ only, so its spans are recovered with its own candidate regex and index.
 Rows: the CLI with its defaults (every record carries its sentence text), the same with
 ``--no-sentences`` (records keep ``sentence_start``/``sentence_end``), and cold. Ours and geotext
 run alternately, one run each per round, so machine noise hits both; output goes to /dev/null.
+Warm runs use an index cache of their own (``bench/artifacts/index-cache``): the default one is
+keyed by the gazetteer's path, so a run from another checkout on the machine rebuilds it.
+
+50 MB rows (issue #15, "speed per core" and "memory"): the same seed paragraphs, 50 MB in one file,
+which the CLI parses in blocks (``geodata/geoparse/stream.py``). Three rounds of ours (compiled hot
+path), geotext and ours with ``QANTAR_PURE_PYTHON=1``; each process's own CPU time (user + system),
+wall time and peak RSS, read by ``wait4`` in a small launcher process. Targets: CPU time at most
+1.5x geotext's (then 1x), peak memory at most 300 MB. CPU time is the measure on a shared machine:
+wall time there mostly measures the other processes.
+
+Before/after this work (main 786d570 -> branch speed), 50 MB, one run each on a machine with load
+average 8-11 (other sessions' test suites), CPU s / peak RSS, every output byte-identical
+(sha256 2736368...): streamed 10.7 s / 199 MB -> 4.6 s (pure Python 6.7 s) / 199 MB; the whole text
+(from standard input) 7.7 s / 591 MB -> 5.3 s / 573 MB; geotext 1.9 s / 260 MB. Streaming was slower
+than the whole text because it recognised every name twice (a pass for the document's context,
+then again to resolve) and re-derived each name's candidates, scores and serialised place in every
+1 MB block; now the first pass spills its hits (24 bytes each) to a temporary file and one memo
+serves the whole document. The compiled hot path (``geodata/geoparse/_hotpath.pyx``) runs the
+per-hit loops of recognition, resolution, the sentence cuts, the fold and the JSON Lines writer in
+C; the regexes and what is decided once per distinct name stay in Python.
+
+Where the 50 MB time goes now (perf samples of one streamed run, compiled): pyahocorasick's search
+23 % (its iterator follows the failure links back to the root at every character to look for a
+word end: about half of geotext's whole CPU time by itself), Python's object allocation, tuples and
+dicts about 10 %, the regexes after and before names 5 %, JSON string escaping 4 % and UTF-8
+encoding of the 4.7 bytes of output per byte of input 3 %, the compiled loops themselves 7 %, the
+kernel (page faults, writes) 6 %. The speed targets (1.5x geotext, then 1x) are not met: the next
+step is automaton tables of our own, with output links, in the name-index cache and scanned in C.
 
 Before/after the geoparser split (fd4cd9e -> this), same quiet machine, interleaved, 9 runs,
 medians, wall clock, output byte-identical: warm 0.78 s -> 0.62-0.64 s against geotext
