@@ -163,9 +163,11 @@ def recognise(str text, object index, dict kinds, dict names, object R):
                 and region_after.match(text, end) is not None)
             if nxt == u" ":  # a capital, or the first two letters of one of _TAIL's lower-case words
                 tail_may = (u"A" <= after <= u"Z" or (after == u"o" and after2 == u"b")
-                            or (after == u"p" and (after2 == u"r" or after2 == u"a"))
-                            or (after == u"a" and (after2 == u"i" or after2 == u"n")) or (after == u"t" and after2 == u"e")
-                            or (after == u"c" and after2 == u"h") or (after == u"m" and after2 == u"o"))
+                            or (after == u"p" and (after2 == u"r" or after2 == u"a" or after2 == u"o"))
+                            or (after == u"a" and (after2 == u"i" or after2 == u"n" or after2 == u"v"))
+                            or (after == u"t" and (after2 == u"e" or after2 == u"h")) or (after == u"h" and after2 == u"y")
+                            or (after == u"c" and after2 == u"h") or (after == u"m" and after2 == u"o")
+                            or (after == u"s" and after2 == u"t"))
             else:
                 tail_may = nxt in u" ,’'\"”"
             if tail_may:

@@ -61,16 +61,18 @@ _CHP_NUMBER = re.compile(r" (?:[Tt]hermal power (?:plant|station)|[Pp]ower (?:[P
                          r"[- ]?(?:No\.? ?)?(\d)$")
 _TAIL_FIRST = frozenset(" ,’'\"”")
 # After a space, _TAIL can only go on with a capital or the first two letters of one of its
-# lower-case words ("oblast", "province", "party", "airport", "and", "television", "channel",
-# "movement"): most names are followed by an ordinary word, and this spares them the regex.
+# lower-case words ("oblast", "province"/"prospect", "party", "airport", "and", "television",
+# "channel", "movement", "thermal", "hydroelectric", "power", "street", "avenue"): most names are
+# followed by an ordinary word, and this spares them the regex. A word added to _TAIL needs its
+# pair here and in geodata/geoparse/_hotpath.pyx (tests/geoparse/test_compiled.py checks both).
 _TAIL_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-_TAIL_PAIRS = frozenset({"ob", "pr", "pa", "ai", "an", "te", "ch", "mo"})
+_TAIL_PAIRS = frozenset({"ob", "pr", "pa", "ai", "an", "te", "ch", "mo", "th", "hy", "po", "st", "av"})
 _NEAR_COUNTRIES = frozenset({"KZ", "CN", "KG", "RU", "TM", "UZ", "TJ"})
 _POSSESSIVE_TAIL = re.compile(r"[’']s((?: [\w’'-]+){1,3})")
 _ACRONYM = re.compile(r"(?:[A-Z]\.)+[A-Z]")
 # What may follow the white space after a name for _REGION_AFTER to match: "&", ",", more white
-# space, or the first two letters of "and" or a region word in any case (no other character
-# matches these letters under re.I, unlike "i", "k" or "s").
+# space, or the first two letters of "and" or of a region word in any case (compared in lower case:
+# no other character matches these letters case-blind, unlike "i", "k" or "s").
 _REGION_FIRST = frozenset({"an", "re", "ob", "pr"})
 
 

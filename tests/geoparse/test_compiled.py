@@ -163,3 +163,31 @@ def test_random_texts_of_names_tails_and_punctuation():
     texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 60))) for _ in range(3_000)]
     fast, pure = _both(lambda: [_lines(t) for t in texts])
     assert fast == pure and sum(map(len, pure)) > 0
+
+
+def test_the_checks_before_the_tail_regexes_never_hide_a_match():
+    # recognise() runs _TAIL and _REGION_AFTER only when the next letters could start a match: a word
+    # added to either regex without its letters in those checks would be silently skipped. Every
+    # word of both patterns, after a name, in several cases and with the endings the patterns allow.
+    import re
+
+    from geodata.geoparse import recognition as R
+
+    words = set(re.findall(r"[A-Za-z]+", R._TAIL.pattern + R._REGION_AFTER.pattern))
+    variants = {v for w in words for v in (w, w.lower(), w.upper(), w.capitalize())}
+    texts = [f"Almaty {w}{end}" for w in sorted(variants)
+             for end in ("", "-2", " 2", " No. 1", " plant", " station", " Tower", " regions", " surrounding region")]
+    texts += [f"Almaty {a} {b} {c}" for a in ("and", "&", ",") for b in ("Taraz", "the") for c in ("regions", "oblast")]
+    tails = regions = 0
+    for text in texts:
+        after, pair = text[7:8], text[7:9]
+        if R._TAIL.match(text, 6):
+            tails += 1
+            assert after in R._TAIL_CAPITALS or pair in R._TAIL_PAIRS, text
+        if R._REGION_AFTER.match(text, 6):
+            regions += 1
+            assert after in ",&" or after.isspace() or pair.lower() in R._REGION_FIRST, text
+    assert tails > 50 and regions > 5
+    if HOT is not None:
+        fast, pure = _both(lambda: [_lines(t) for t in texts])
+        assert fast == pure
