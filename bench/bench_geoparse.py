@@ -21,10 +21,11 @@ wall time and peak RSS, read by ``wait4`` in a small launcher process. Targets: 
 1.5x geotext's (then 1x), peak memory at most 300 MB. CPU time is the measure on a shared machine:
 wall time there mostly measures the other processes.
 
-Before/after this work (main 786d570 -> branch speed), 50 MB, one run each on a machine with load
-average 8-11 (other sessions' test suites), CPU s / peak RSS, every output byte-identical
-(sha256 2736368...): streamed 10.7 s / 199 MB -> 4.6 s (pure Python 6.7 s) / 199 MB; the whole text
-(from standard input) 7.7 s / 591 MB -> 5.3 s / 573 MB; geotext 1.9 s / 260 MB. Streaming was slower
+Before/after this work (main 5743db5 -> branch speed), 50 MB, one run each on a machine with load
+average 10-14 (other sessions' test suites), CPU s / peak RSS, every output byte-identical
+(sha256 37420b6f...): streamed 10.4 s / 199 MB -> 4.6 s (pure Python 6.6 s) / 200 MB; the whole
+text (from standard input) 7.7 s / 591 MB -> 5.1 s / 574 MB; geotext 1.9 s / 260 MB. (Against
+786d570, before main's gazetteer update, at load 8-11: 10.7 s -> 4.6 s, pure Python 6.7 s.) Streaming was slower
 than the whole text because it recognised every name twice (a pass for the document's context,
 then again to resolve) and re-derived each name's candidates, scores and serialised place in every
 1 MB block; now the first pass spills its hits (24 bytes each) to a temporary file and one memo
