@@ -22,7 +22,8 @@ __all__ = ["main"]
 
 MAX_BYTES_LIMIT = 1_000_000_000  # --max-bytes above this is refused; so is standard input above it (held in memory)
 # Files larger than this are geoparsed in blocks (geodata.geoparse.stream): memory stays bounded
-# whatever the size, for about 1.5x the CPU of the whole-text parse, which smaller files keep.
+# whatever the size, for about the CPU of the whole-text parse (the file is decoded twice), which
+# smaller files keep.
 STREAM_FROM_BYTES = 10_000_000
 ECHO_CHARS = 80  # a name echoed in a message is cut to this many characters
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Iterable, Iterator, TextIO
 
+import geodata.geoparse.compiled as compiled
 from geodata.geoparse.parser import resolve_text
 from geodata.geoparse.resolution import ResolvedMention
 
@@ -51,10 +52,34 @@ def write_json_lines(text: str, out: TextIO, *, context: Iterable[str] | None = 
     return len(mentions)
 
 
-def render_lines(text: str, mentions: list[ResolvedMention], sentences: bool) -> Iterator[str]:
-    """The JSON Lines of resolved mentions, in chunks of 2,048 lines."""
-    enc = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) uses for str
-    heads: dict[tuple, tuple[str, str]] = {}
+_enc = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) uses for str
+
+
+def _head(place, conf: float, alts: tuple, kind: str) -> tuple[str, str]:
+    """The parts of a line fixed by the place, its alternatives and the confidence: before the
+    ``end`` value, and from there to the ``sentence`` key."""
+    alts_json = json.dumps([list(x) for x in alts], ensure_ascii=False)
+    return (
+        f'{{"alternatives": {alts_json}, "confidence": {conf!r}, "country": {_enc(place.country)}, "end": ',
+        f', "id": {_enc(place.id)}, "kind": {_enc(kind)}, "lat": {json.dumps(place.lat)}, '
+        f'"lon": {json.dumps(place.lon)}, "name": {_enc(place.name)}, ',
+    )
+
+
+def render_lines(text: str, mentions: list[ResolvedMention], sentences: bool, offset: int = 0,
+                 memo: dict | None = None) -> Iterator[str]:
+    """The JSON Lines of resolved mentions, in chunks of 2,048 lines.
+
+    ``mentions`` hold offsets into ``text``; the lines count them from ``offset`` on (a block of
+    a longer file, :mod:`geodata.geoparse.stream`). ``memo`` keeps the serialised place parts
+    across calls: pass the same dict for every block of one document, whose mentions share
+    their place and alternatives objects.
+    """
+    heads: dict[tuple, tuple[str, str]] = {} if memo is None else memo.setdefault("heads", {})
+    if compiled.hot is not None:  # the same loop in C (geodata/geoparse/_hotpath.pyx)
+        yield from compiled.hot.render(text, mentions, sentences, offset, heads, _head, _enc)
+        return
+    enc = _enc
     last_sa = last_sb = -1
     middle = ""
     lines: list[str] = []
@@ -63,17 +88,12 @@ def render_lines(text: str, mentions: list[ResolvedMention], sentences: bool) ->
         key = (id(alts), conf, id(place), kind)  # alts and places are shared objects, alive in ``mentions``
         head = heads.get(key)
         if head is None:
-            alts_json = json.dumps([list(x) for x in alts], ensure_ascii=False)
-            head = heads[key] = (
-                f'{{"alternatives": {alts_json}, "confidence": {conf!r}, "country": {enc(place.country)}, "end": ',
-                f', "id": {enc(place.id)}, "kind": {enc(kind)}, "lat": {json.dumps(place.lat)}, '
-                f'"lon": {json.dumps(place.lon)}, "name": {enc(place.name)}, ',
-            )
+            head = heads[key] = _head(place, conf, alts, kind)
         if sa != last_sa or sb != last_sb:
             last_sa, last_sb = sa, sb
             sentence = f'"sentence": {enc(text[sa:sb])}, ' if sentences else ""
-            middle = f'{sentence}"sentence_end": {sb}, "sentence_start": {sa}, "start": '
-        append(f'{head[0]}{b}{head[1]}{middle}{a}, "text": {enc(text[a:b])}}}\n')
+            middle = f'{sentence}"sentence_end": {sb + offset}, "sentence_start": {sa + offset}, "start": '
+        append(f'{head[0]}{b + offset}{head[1]}{middle}{a + offset}, "text": {enc(text[a:b])}}}\n')
         if len(lines) >= 2048:
             yield "".join(lines)
             lines.clear()

@@ -20,9 +20,11 @@ once per distinct (name, what follows) in a document.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from typing import NamedTuple
 
+import geodata.geoparse.compiled as compiled
 from geodata.geoparse.index import KLEN_BITS, NameIndex
 from geodata.names import normalize_name, stop_names
 
@@ -58,12 +60,20 @@ _TAIL = re.compile(
 _CHP_NUMBER = re.compile(r" (?:[Tt]hermal power (?:plant|station)|[Pp]ower (?:[Pp]lant|[Ss]tation)|CHPP|TPP|CHP|TETs)"
                          r"[- ]?(?:No\.? ?)?(\d)$")
 _TAIL_FIRST = frozenset(" ,’'\"”")
+# After a space, _TAIL can only go on with a capital or the first two letters of one of its
+# lower-case words ("oblast", "province"/"prospect", "party", "airport", "and", "television",
+# "channel", "movement", "thermal", "hydroelectric", "power", "street", "avenue"): most names are
+# followed by an ordinary word, and this spares them the regex. A word added to _TAIL needs its
+# pair here and in geodata/geoparse/_hotpath.pyx (tests/geoparse/test_compiled.py checks both).
+_TAIL_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_TAIL_PAIRS = frozenset({"ob", "pr", "pa", "ai", "an", "te", "ch", "mo", "th", "hy", "po", "st", "av"})
 _NEAR_COUNTRIES = frozenset({"KZ", "CN", "KG", "RU", "TM", "UZ", "TJ"})
 _POSSESSIVE_TAIL = re.compile(r"[’']s((?: [\w’'-]+){1,3})")
 _ACRONYM = re.compile(r"(?:[A-Z]\.)+[A-Z]")
-# What may follow the white space after a name for _REGION_AFTER to match: the first letter of
-# "and" or a region word, "&", ","; more white space means the regex must decide.
-_REGION_FIRST = frozenset(",&aAoOrRpP")
+# What may follow the white space after a name for _REGION_AFTER to match: "&", ",", more white
+# space, or the first two letters of "and" or of a region word in any case (compared in lower case:
+# no other character matches these letters case-blind, unlike "i", "k" or "s").
+_REGION_FIRST = frozenset({"an", "re", "ob", "pr"})
 
 
 class _Fold(dict):
@@ -93,9 +103,11 @@ def fold(text: str) -> str:
     folded = data.translate(_ASCII_FOLD).decode("ascii")
     if text.isascii():
         return folded
-    pieces = data.split(b"?")
-    if len(pieces) > len(text) // 20:  # mostly non-ASCII (Cyrillic): the plain way is faster
+    if data.count(b"?") + 1 > len(text) // 20:  # mostly non-ASCII (Cyrillic): the plain way is faster
         return text.translate(_FOLD)
+    if compiled.hot is not None:  # the same patching in C (geodata/geoparse/_hotpath.pyx)
+        return compiled.hot.fold_patch(text, data, folded, _FOLD)
+    pieces = data.split(b"?")
     out, pos, last = [], -1, 0
     for piece in pieces[:-1]:
         pos += len(piece) + 1  # the next "?" in data: a real one, or a non-ASCII character
@@ -268,7 +280,7 @@ class Hit(NamedTuple):
     what: "Name | str"
 
 
-def recognise(text: str, index: NameIndex) -> list[Hit]:
+def recognise(text: str, index: NameIndex, memo: dict | None = None) -> list[Hit]:
     """The names in ``text``: leftmost-longest, word-bounded, name-like, non-overlapping.
 
     Parameters
@@ -277,6 +289,10 @@ def recognise(text: str, index: NameIndex) -> list[Hit]:
         Any text.
     index : NameIndex
         The name index (:func:`geodata.geoparse.index.default_index`).
+    memo : dict, optional
+        What is decided once per distinct name, kept across calls: pass the same dict for
+        every block of one document (:mod:`geodata.geoparse.stream`) so a name met in many
+        blocks is looked up once and its hits share one :class:`Name`.
 
     Returns
     -------
@@ -284,10 +300,14 @@ def recognise(text: str, index: NameIndex) -> list[Hit]:
         In text order.
     """
     stops, dem = stop_names(), index.demonyms
-    kinds: dict[str, str | None] = {}  # surface -> ISO2 of a demonym, "" for a name, None for a stop name
-    names: dict[tuple, Name] = {}
-    region_first = _REGION_FIRST
+    memo = {} if memo is None else memo
+    kinds: dict[str, str | None] = memo.setdefault("kinds", {})  # surface -> ISO2 of a demonym, "" for a name, None for a stop name
+    names: dict[tuple, Name] = memo.setdefault("names", {})
+    if compiled.hot is not None:  # the same loop in C (geodata/geoparse/_hotpath.pyx)
+        return compiled.hot.recognise(text, index, kinds, names, sys.modules[__name__])
+    region_first, tail_first, tail_capitals, tail_pairs = _REGION_FIRST, _TAIL_FIRST, _TAIL_CAPITALS, _TAIL_PAIRS
     hits: list[Hit] = []
+    append, new = hits.append, tuple.__new__  # a Hit without its keyword __new__: 0.2 µs, not 1.3 µs
     last_end = 0
     for start, neg in _matches(text, index):
         if start < last_end:
@@ -303,7 +323,7 @@ def recognise(text: str, index: NameIndex) -> list[Hit]:
             continue  # a stop name does not hide what follows inside it
         last_end = end
         if kind:
-            hits.append(Hit(start=start, end=end, what=kind))
+            append(new(Hit, (start, end, kind)))
             continue
         nxt = text[end:end + 1]
         tail = _POSSESSIVE_TAIL.match(text, end) if nxt == "’" or nxt == "'" else None
@@ -312,13 +332,15 @@ def recognise(text: str, index: NameIndex) -> list[Hit]:
         else:  # the same name with the same kind of tail resolves the same way
             # _REGION_AFTER needs white space, "," or "&" next, then one of these (or more white space)
             after = text[end + 1:end + 2]
-            region = ((nxt == "," or nxt == "&" or (nxt.isspace() and (after in region_first or after.isspace())))
-                      and _REGION_AFTER.match(text, end) is not None)
-            gen = _TAIL.match(text, end) if nxt in _TAIL_FIRST else None
+            region = ((nxt == "," or nxt == "&" or (nxt.isspace() and (
+                after == "," or after == "&" or after.isspace() or text[end + 1:end + 3].lower() in region_first)))
+                and _REGION_AFTER.match(text, end) is not None)
+            gen = (_TAIL.match(text, end) if ((after in tail_capitals or text[end + 1:end + 3] in tail_pairs) if nxt == " "
+                                              else nxt in tail_first) else None)
             lookup = (surface, nxt == ".", region, gen and gen.group())
         name = names.get(lookup)
         if name is None:
             stop, cands, region_hint = _candidates(index, text, start, end, None if tail else gen)
             name = names[lookup] = Name(cands, region_hint, _own(cands), stop - end)
-        hits.append(Hit(start=start, end=end + name.extra, what=name))
+        append(new(Hit, (start, end + name.extra, name)))
     return hits

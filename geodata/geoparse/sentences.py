@@ -16,11 +16,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+import geodata.geoparse.compiled as compiled
+
 __all__ = ["MAX_SENTENCE", "Sentences", "sentence_spans"]
 
 MAX_SENTENCE = 1000
 _ABBREV = frozenset({"mr", "mrs", "ms", "dr", "prof", "st", "sr", "jr", "gen", "col", "lt", "no", "vs", "etc",
                      "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx"})
+_ABBREVIATIONS = _ABBREV | {a.capitalize() for a in _ABBREV}
 _CLOSERS = r"[\"”’)\]]*\s+"
 
 
@@ -28,7 +31,7 @@ def _end_patterns() -> tuple[re.Pattern, ...]:
     """One pattern per sentence-ending character, each starting with a literal, so the regex
     engine jumps between occurrences instead of trying every position (5 MB in ~15 ms, not ~80 ms)."""
     by_len: dict[int, list[str]] = {}
-    for abbrev in sorted(_ABBREV | {a.capitalize() for a in _ABBREV}):
+    for abbrev in sorted(_ABBREVIATIONS):
         by_len.setdefault(len(abbrev), []).append(abbrev)
     # a lookbehind must have a fixed width: one per abbreviation length
     not_abbrev = "".join(rf"(?<!\b(?:{'|'.join(v)})\.)" for _, v in sorted(by_len.items()))
@@ -47,6 +50,8 @@ _TRIM = re.compile(r"\s*+(.*\S)?", re.S)  # group 1: the stretch without white s
 
 def _cuts(text: str) -> list[int]:
     """0, every sentence end, ``len(text)``: sorted; consecutive cuts bound a stretch of text."""
+    if compiled.hot is not None:  # the same cuts in one pass of C (geodata/geoparse/_hotpath.pyx)
+        return compiled.hot.cuts(text, _ABBREVIATIONS)
     ends: set[int] = set()
     for pattern in _SENT_ENDS:  # matches of different patterns share their end ("?\n", ".\n")
         ends.update([m.end() for m in pattern.finditer(text)])
@@ -109,6 +114,13 @@ class Sentences:
         self._lo = self._hi = 0  # the stretch text[lo:hi] of the last question, and its sentences
         self._starts: list[int] = []
         self._spans: list[tuple[int, int]] = []
+
+    def parts(self) -> tuple[list[int], object, int]:
+        """What the compiled twin of :meth:`sentence_of` needs (geodata/geoparse/_hotpath.pyx): the
+        sentence cuts, the function that splits a stretch between two cuts, :data:`MAX_SENTENCE`."""
+        if self._cuts is None:
+            self._cuts = _cuts(self._text)
+        return self._cuts, _spans_between, MAX_SENTENCE
 
     def sentence_of(self, start: int, end: int) -> tuple[int, int]:
         """The ``(sentence_start, sentence_end)`` of a mention at ``text[start:end]``."""

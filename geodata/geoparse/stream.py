@@ -7,10 +7,13 @@ about ``block_chars`` characters cut at blank lines, and writes byte for byte wh
 
 Resolution weighs the places the *whole* document names (a "Petropavlovsk" in a text about
 Kazakhstan is Petropavl), so one pass cannot decide a name before the end of the file. Two
-passes: the first recognises names block by block and only adds up the document's context
-counts (:func:`geodata.resolution.context_counts`, a few hundred keys); the second recognises
-again and resolves, renders and writes each block with those counts. Memory is one block and
-its hits, not the file; time is about one recognition pass more than the whole-file parse.
+passes over the file: the first recognises names block by block, adds up the document's context
+counts (:func:`geodata.resolution.context_counts`, a few hundred keys) and spills each block's
+hits to a temporary file (24 bytes a hit); the second reads the text again and resolves, renders
+and writes each block's hits with those counts. Names are recognised once, and what is decided
+per distinct name (its candidates, its scores, its serialised place) is kept in one memo for the
+whole document, as the whole-file parse keeps it. Memory is one block, its hits and the distinct
+names, not the file; time is the whole-file parse's plus decoding the file twice.
 
 Why the blocks give the whole file's answer: each block is parsed inside a window with
 :data:`MARGIN` characters of the text on either side, and keeps the hits that start in the
@@ -30,6 +33,10 @@ from __future__ import annotations
 import codecs
 import re
 import shlex
+import tempfile
+from array import array
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import Iterable, Iterator, TextIO
 
@@ -136,23 +143,48 @@ def _windows(chunks: Iterable[str], block_chars: int) -> Iterator[tuple[int, int
         buf, buf_start = buf[keep:], buf_start + keep
 
 
-def _block_hits(window: str, offset: int, start: int, end: int, index) -> list[tuple]:
+def _block_hits(window: str, offset: int, start: int, end: int, index, memo: dict) -> list[tuple]:
     """The hits of the window that start in the block ``[start, end)`` (window offsets)."""
     lo, hi = start - offset, end - offset
-    return [h for h in recognise(window, index) if lo <= h[0] < hi]
+    return [h for h in recognise(window, index, memo) if lo <= h[0] < hi]
 
 
-class _Shifted:
-    """The text as :func:`geodata.geoparse.jsonlines.render_lines` slices it, seen through a window: absolute
-    offsets in, the window's characters out."""
+class _Spill:
+    """The hits of every block, kept in a temporary file between the two passes.
 
-    __slots__ = ("window", "offset")
+    A hit is three 64-bit numbers: its start and end in its window and the number of its
+    :class:`~geodata.geoparse.recognition.Name` (or demonym code) in ``whats``; 24 bytes of disk a
+    hit, and nothing in memory but the distinct names.
+    """
 
-    def __init__(self, window: str, offset: int):
-        self.window, self.offset = window, offset
+    def __init__(self):
+        self.file = tempfile.TemporaryFile()
+        self.counts: list[int] = []
+        self.whats: list = []
+        self._ids: dict = {}
 
-    def __getitem__(self, s: slice) -> str:
-        return self.window[s.start - self.offset:s.stop - self.offset]
+    def add(self, hits: list[tuple]) -> None:
+        ids, whats = self._ids, self.whats
+        found = list(map(itemgetter(2), hits))
+        for what in set(found).difference(ids):  # a number for each name not met before (any order will do)
+            ids[what] = len(whats)
+            whats.append(what)
+        # start, end, number of every hit, interleaved (map and zip: no Python code per hit)
+        array("q", chain.from_iterable(zip(map(itemgetter(0), hits), map(itemgetter(1), hits),
+                                           map(ids.__getitem__, found)))).tofile(self.file)
+        self.counts.append(len(hits))
+
+    def blocks(self) -> Iterator[list[tuple]]:
+        """Each block's hits again, in the order they were added."""
+        self.file.seek(0)
+        whats = self.whats
+        for count in self.counts:
+            numbers = array("q")
+            numbers.fromfile(self.file, 3 * count)
+            yield list(zip(numbers[0::3], numbers[1::3], map(whats.__getitem__, numbers[2::3])))
+
+    def close(self) -> None:
+        self.file.close()
 
 
 def stream_json_lines(path: str | Path, out: TextIO, *, context: Iterable[str] | None = None, sentences: bool = True,
@@ -192,19 +224,25 @@ def stream_json_lines(path: str | Path, out: TextIO, *, context: Iterable[str] |
         raise InputError(f"block size {block_chars}: give a positive number of characters")
     index = default_index()
     ctx = context_counts([], context)
+    memo: dict = {}  # one per document: each distinct name is recognised, scored and serialised once
     blank = True
-    for offset, start, end, window in _windows(_decoded_chunks(path, where), block_chars):
-        blank = blank and not window[start - offset:end - offset].strip()
-        for key, n in context_counts(_block_hits(window, offset, start, end, index)).items():
-            ctx[key] = ctx.get(key, 0) + n
-    if blank:
-        raise InputError(f"{where}: is empty; give a text with some words")
-    written = 0
-    for offset, start, end, window in _windows(_decoded_chunks(path, where), block_chars):
-        hits = _block_hits(window, offset, start, end, index)
-        mentions = [(a + offset, b + offset, sa + offset, sb + offset, *rest)
-                    for a, b, sa, sb, *rest in resolve(window, hits, ctx, Sentences(window), index)]
-        for chunk in render_lines(_Shifted(window, offset), mentions, sentences):
-            out.write(chunk)
-        written += len(mentions)
+    spill = _Spill()
+    try:
+        for offset, start, end, window in _windows(_decoded_chunks(path, where), block_chars):
+            blank = blank and not window[start - offset:end - offset].strip()
+            hits = _block_hits(window, offset, start, end, index, memo)
+            for key, n in context_counts(hits).items():
+                ctx[key] = ctx.get(key, 0) + n
+            spill.add(hits)
+        if blank:
+            raise InputError(f"{where}: is empty; give a text with some words")
+        written = 0
+        windows = _windows(_decoded_chunks(path, where), block_chars)
+        for (offset, _, _, window), hits in zip(windows, spill.blocks()):
+            mentions = resolve(window, hits, ctx, Sentences(window), index, memo)
+            for chunk in render_lines(window, mentions, sentences, offset, memo):
+                out.write(chunk)
+            written += len(mentions)
+    finally:
+        spill.close()
     return written

@@ -1,0 +1,379 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+"""The geoparser's per-hit loops, compiled: the same decisions as the pure-Python code, in C.
+
+Each function here is a line-for-line twin of a loop in :mod:`geodata.geoparse.recognition`,
+:mod:`geodata.geoparse.resolution` or :mod:`geodata.geoparse.jsonlines`, which stay the
+reference (and run when this module is not built, or with ``QANTAR_PURE_PYTHON=1``; see
+:mod:`geodata.geoparse.compiled`). What is decided once per distinct name (candidates, scores,
+serialised places) and every regex still runs in Python, called from here with the module's
+own helpers; what runs once per hit (character tests, memo look-ups, building the hit, the
+mention and its JSON line) runs in C. tests/geoparse/test_compiled.py checks that both give
+the same bytes.
+"""
+
+from cpython.unicode cimport Py_UNICODE_ISTITLE
+from libc.string cimport memchr
+
+cdef object _MISSING = object()
+cdef Py_UCS4 _NONE = 0xFFFFFFFF  # "no character here" (past the end of the text)
+
+
+cdef inline Py_UCS4 _char(str text, Py_ssize_t i, Py_ssize_t n):
+    return text[i] if 0 <= i < n else _NONE
+
+
+cdef inline bint _islower(str text, Py_ssize_t a, Py_ssize_t b):
+    """``text[a:b].islower()`` (CPython's algorithm)."""
+    cdef bint cased = False
+    cdef Py_UCS4 ch
+    cdef Py_ssize_t i
+    for i in range(a, b):
+        ch = text[i]
+        if ch.isupper() or Py_UNICODE_ISTITLE(ch):  # not ch.istitle(): Cython's is true for capitals too
+            return False
+        if not cased and ch.islower():
+            cased = True
+    return cased
+
+
+cdef inline bint _isupper(str text, Py_ssize_t a, Py_ssize_t b):
+    """``text[a:b].isupper()`` (CPython's algorithm)."""
+    cdef bint cased = False
+    cdef Py_UCS4 ch
+    cdef Py_ssize_t i
+    for i in range(a, b):
+        ch = text[i]
+        if ch.islower() or Py_UNICODE_ISTITLE(ch):  # not ch.istitle(): Cython's is true for capitals too
+            return False
+        if not cased and ch.isupper():
+            cased = True
+    return cased
+
+
+cdef inline object _tuple3(object cls, object a, object b, object c):
+    """``tuple.__new__(cls, (a, b, c))`` for a named tuple class: its instances are plain tuples
+    with the class as their type."""
+    return tuple.__new__(cls, (a, b, c))
+
+
+def fold_patch(str text, bytes data, str folded, object FOLD):
+    """The end of :func:`geodata.geoparse.recognition.fold`: ``folded`` (the ASCII fold, where every
+    non-ASCII character is a space) with the non-ASCII letters and digits folded by ``FOLD``."""
+    cdef const char *buf = data
+    cdef const char *hit
+    cdef Py_ssize_t n = len(data), pos = 0, last = 0
+    cdef Py_UCS4 ch
+    cdef list out = []
+    while pos < n:
+        hit = <const char *>memchr(buf + pos, ord("?"), n - pos)  # "?": a real one, or a non-ASCII character
+        if hit == NULL:
+            break
+        pos = hit - buf
+        ch = text[pos]
+        if ch > 127 and ch.isalnum():  # quotes and dashes are already spaces
+            out.append(folded[last:pos])
+            out.append(FOLD[<Py_ssize_t>ch])  # keyed by code point, as str.translate looks it up
+            last = pos + 1
+        pos += 1
+    if not out:
+        return folded
+    out.append(folded[last:])
+    return u"".join(out)
+
+
+cdef bint _capital_surface_ok(str text, Py_ssize_t start, Py_ssize_t end):
+    """:func:`geodata.geoparse.recognition._surface_ok` for a name that starts with a capital: two
+    letters or fewer must all be capitals ("US", "U.S."; full stops are uncased, so removing them
+    changes nothing)."""
+    cdef Py_ssize_t i, letters = 0
+    for i in range(start, end):
+        if text[i].isalpha():
+            letters += 1
+    return letters > 2 or _isupper(text, start, end)
+
+
+def matches(str text, str folded, object index, object R):
+    """:func:`geodata.geoparse.recognition._matches` on ``folded = f" {fold(text)} "``, as sorted
+    ints ``start << 10 | (1023 - length)`` (the same order as its ``(start, -length)`` tuples)."""
+    cdef Py_ssize_t end_idx, klen, start
+    cdef long long value
+    cdef int bits = R.KLEN_BITS
+    cdef long long mask = (1 << bits) - 1
+    cdef Py_UCS4 c
+    cdef list found = []
+    surface_ok, lower_case_ok, prose, compass = R._surface_ok, R.lower_case_ok, R._prose, R._COMPASS_PREFIXES
+    for end_idx, value in index.automaton.iter(folded):
+        klen = value & mask
+        start = end_idx - klen - 1
+        c = text[start]
+        if c.isupper():
+            if klen > 3 or _capital_surface_ok(text, start, start + klen):
+                found.append((start << 10) | (1023 - klen))
+        elif klen > 4 and c.isalpha() and lower_case_ok(index, value >> bits):
+            if prose(text, start, start + klen):
+                found.append((start << 10) | (1023 - klen))  # "almaty" in lower-case wire copy
+        elif text.startswith(compass, start) and surface_ok(text, start, start + klen):
+            found.append((start << 10) | (1023 - klen))
+    found.sort()
+    return found
+
+
+def recognise(str text, object index, dict kinds, dict names, object R):
+    """The loop of :func:`geodata.geoparse.recognition.recognise` (``R`` is that module)."""
+    cdef Py_ssize_t n = len(text), start, end, last_end = 0, klen
+    cdef long long key
+    cdef Py_UCS4 nxt, after, after2
+    cdef bint region, tail_may
+    cdef list hits = []
+    cdef str surface
+    stops, dem = R.stop_names(), index.demonyms
+    normalize_name, candidates, own, Name, Hit = R.normalize_name, R._candidates, R._own, R.Name, R.Hit
+    possessive, region_after, tail_re = R._POSSESSIVE_TAIL, R._REGION_AFTER, R._TAIL
+    for key in matches(text, f" {R.fold(text)} ", index, R):
+        start = key >> 10
+        if start < last_end:
+            continue
+        klen = 1023 - (key & 1023)
+        end = start + klen
+        surface = text[start:end]
+        kind = kinds.get(surface, _MISSING)
+        if kind is _MISSING:
+            norm = normalize_name(surface)
+            kind = kinds[surface] = dem[norm] if norm in dem else None if norm in stops else ""
+        if kind is None:
+            continue  # a stop name does not hide what follows inside it
+        last_end = end
+        if kind:
+            hits.append(_tuple3(Hit, start, end, kind))
+            continue
+        nxt = _char(text, end, n)
+        tail = possessive.match(text, end) if nxt == u"’" or nxt == u"'" else None
+        if tail:
+            gen = None
+            lookup = (surface, tail.group())
+        else:
+            after = _char(text, end + 1, n)
+            after2 = _char(text, end + 2, n)
+            region = ((nxt == u"," or nxt == u"&" or (nxt != _NONE and nxt.isspace() and (
+                after == u"," or after == u"&" or (after != _NONE and after.isspace())
+                or ((after == u"a" or after == u"A") and (after2 == u"n" or after2 == u"N"))
+                or ((after == u"r" or after == u"R") and (after2 == u"e" or after2 == u"E"))
+                or ((after == u"o" or after == u"O") and (after2 == u"b" or after2 == u"B"))
+                or ((after == u"p" or after == u"P") and (after2 == u"r" or after2 == u"R")))))
+                and region_after.match(text, end) is not None)
+            if nxt == u" ":  # a capital, or the first two letters of one of _TAIL's lower-case words
+                tail_may = (u"A" <= after <= u"Z" or (after == u"o" and after2 == u"b")
+                            or (after == u"p" and (after2 == u"r" or after2 == u"a" or after2 == u"o"))
+                            or (after == u"a" and (after2 == u"i" or after2 == u"n" or after2 == u"v"))
+                            or (after == u"t" and (after2 == u"e" or after2 == u"h")) or (after == u"h" and after2 == u"y")
+                            or (after == u"c" and after2 == u"h") or (after == u"m" and after2 == u"o")
+                            or (after == u"s" and after2 == u"t"))
+            else:
+                tail_may = nxt in u" ,’'\"”"
+            if tail_may:
+                gen = tail_re.match(text, end)
+            else:
+                gen = None
+            lookup = (surface, nxt == u".", region, gen.group() if gen is not None else None)
+        name = names.get(lookup)
+        if name is None:
+            stop, cands, region_hint = candidates(index, text, start, end, gen)
+            name = names[lookup] = Name(cands, region_hint, own(cands), stop - end)
+        hits.append(_tuple3(Hit, start, end + name.extra, name))
+    return hits
+
+
+cdef tuple _signals(str text, Py_ssize_t n, Py_ssize_t start, Py_ssize_t end, Py_ssize_t sent_start, bint weak, object S):
+    """:func:`geodata.geoparse.resolution._signals` (``S``: the module's regexes and word sets)."""
+    cdef bint initial = False, phrase = False, caps = False
+    cdef Py_UCS4 c, d
+    cdef Py_ssize_t lo, space
+    opening, next_cap, prev_cap, function, normalize_name, stop_names, caps_window = S
+    if weak:
+        initial = start == sent_start or (text[sent_start] in u" \"“‘'([" and
+                                          opening.fullmatch(text, sent_start, start) is not None)
+    c = _char(text, end, n)
+    if c == u" " or c == u"&":
+        d = _char(text, end + 1, n)
+        phrase = (u"A" <= d <= u"Z" or d == u" " or d == u"&") and next_cap.match(text, end) is not None
+    if not phrase and start > 0 and (text[start - 1] == u" " or text[start - 1] == u"&"):
+        lo = sent_start if sent_start > start - 40 else start - 40
+        space = text.rfind(" ", lo, start - 1)
+        if not _islower(text, space + 1 if space >= 0 else lo, start - 1):
+            prv = prev_cap.search(text, lo, start)
+            if prv:
+                word = prv.group(1).lower()
+                phrase = not (word in function or (prv.start() == sent_start and normalize_name(word) in stop_names()))
+    if end - start > 3 and _isupper(text, start, end):
+        caps = caps_window(text, start, end)
+    return (initial, phrase and not caps, caps)
+
+
+cdef inline bint _word(Py_UCS4 ch):
+    """What the regex engine calls a word character (``\\w``, for ``\\b``)."""
+    return ch.isalnum() or ch == u"_"
+
+
+cdef inline Py_ssize_t _closed(str text, Py_ssize_t i, Py_ssize_t n):
+    """Where ``[\"”’)\]]*\\s+`` matching at ``i`` ends, or -1 if it does not match."""
+    cdef Py_ssize_t j = i, k
+    while j < n and text[j] in u"\"”’)]":
+        j += 1
+    k = j
+    while k < n and text[k].isspace():
+        k += 1
+    return k if k > j else -1
+
+
+def cuts(str text, frozenset abbreviations):
+    """:func:`geodata.geoparse.sentences._cuts`: each of its patterns' matches, found as ``finditer``
+    finds them (str.find jumps to the next candidate; a match's next search starts at its end)."""
+    cdef Py_ssize_t n = len(text), i, k, w
+    cdef Py_UCS4 prev
+    cdef set ends = set()
+    i = text.find(u".")
+    while i >= 0:
+        w = i  # the word before the full stop: an initial ("U.S.") or an abbreviation does not end a sentence
+        while w > 0 and _word(text[w - 1]):
+            w -= 1
+        k = -1
+        if i - w == 1:
+            prev = text[i - 1]
+            if not (u"A" <= prev <= u"Z"):
+                k = _closed(text, i + 1, n)
+        elif not (2 <= i - w <= 6 and text[w:i] in abbreviations):
+            k = _closed(text, i + 1, n)
+        if k >= 0:
+            ends.add(k)
+            i = text.find(u".", k)
+        else:
+            i = text.find(u".", i + 1)
+    for mark in (u"!", u"?", u"…"):
+        i = text.find(mark)
+        while i >= 0:
+            k = _closed(text, i + 1, n)
+            if k >= 0:
+                ends.add(k)
+                i = text.find(mark, k)
+            else:
+                i = text.find(mark, i + 1)
+    i = text.find(u"\n")
+    while i >= 0:
+        k = i + 1
+        while k < n and text[k].isspace():
+            k += 1
+        ends.add(k)
+        i = text.find(u"\n", k)
+    return [0, *sorted(ends), n]
+
+
+cdef Py_ssize_t _bisect_right(list xs, Py_ssize_t x):
+    cdef Py_ssize_t lo = 0, hi = len(xs), mid
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if x < <Py_ssize_t>xs[mid]:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+cdef class _Sentences:
+    """:class:`geodata.geoparse.sentences.Sentences`'s ``sentence_of``, its usual case in C: the
+    stretch between two sentence ends that holds a mention, trimmed of white space (what its
+    ``_TRIM`` regex does); an over-long or blank stretch goes to ``spans_between`` as there."""
+
+    cdef str text
+    cdef Py_ssize_t n, lo, hi, a, b, max_sentence
+    cdef list cuts, spans, starts
+    cdef object spans_between
+
+    def __init__(self, str text, list cuts, object spans_between, Py_ssize_t max_sentence):
+        self.text, self.n, self.cuts, self.spans_between = text, len(text), cuts, spans_between
+        self.max_sentence = max_sentence
+        self.lo = self.hi = 0
+        self.spans = None
+
+    cdef _enter(self, Py_ssize_t pos):
+        cdef Py_ssize_t i = _bisect_right(self.cuts, pos) - 1, a, b, s, e
+        cdef str text = self.text
+        a = self.lo = self.cuts[i]
+        b = self.hi = self.cuts[i + 1]
+        s, e = a, b
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s < e and e - s <= self.max_sentence:  # one sentence: the usual case
+            self.spans = None
+            self.a, self.b = s, e
+        else:
+            self.spans = self.spans_between(text, a, b) or [(0, self.n)]
+            self.starts = [x for x, _ in self.spans]
+
+    cdef tuple of(self, Py_ssize_t start, Py_ssize_t end):
+        cdef Py_ssize_t a, b
+        if not self.lo <= start < self.hi:
+            self._enter(start)
+        if self.spans is None:
+            a, b = self.a, self.b
+        else:
+            span = self.spans[max(0, _bisect_right(self.starts, start) - 1)]
+            a, b = span
+        return (a if a < start else start), (b if b > end else end)
+
+
+def resolve(str text, list hits, dict scored, dict confs, object text_sentences, object best_of, object penalty,
+            double min_confidence, object RM, tuple S):
+    """The loop of :func:`geodata.geoparse.resolution.resolve` (``text_sentences``: the text's
+    :class:`~geodata.geoparse.sentences.Sentences`, asked for its cuts at the first mention)."""
+    cdef Py_ssize_t n = len(text), start, end
+    cdef list out = []
+    cdef tuple signals, entry
+    cdef _Sentences sentences = None
+    for hit in hits:
+        start, end, what = hit
+        entry = scored.get(what)
+        if entry is None:
+            entry = scored[what] = best_of(what)
+        best, place, strong, alts = entry
+        if place is None:
+            continue  # a name without candidates
+        if sentences is None:
+            sentences = _Sentences(text, *text_sentences.parts())
+        s_start, s_end = sentences.of(start, end)
+        if strong is None:  # a demonym
+            out.append(tuple.__new__(RM, (start, end, s_start, s_end, place, 0.9, alts, "demonym")))
+            continue
+        signals = _signals(text, n, start, end, s_start, not strong, S)
+        key = (what, *signals)
+        conf = confs.get(key)
+        if conf is None:
+            conf = confs[key] = round(max(0.0, min(1.0, best - penalty(strong, *signals))), 3)
+        if conf >= min_confidence:
+            out.append(tuple.__new__(RM, (start, end, s_start, s_end, place, conf, alts, place.kind)))
+    return out
+
+
+def render(str text, list mentions, bint sentences, Py_ssize_t offset, dict heads, object head_of, object enc):
+    """The chunks of :func:`geodata.geoparse.jsonlines.render_lines` (a generator, 2,048 lines each)."""
+    cdef Py_ssize_t a, b, sa, sb, last_sa = -1, last_sb = -1
+    cdef list lines = []
+    cdef str middle = u"", sentence
+    cdef tuple head
+    for m in mentions:
+        a, b, sa, sb, place, conf, alts, kind = m
+        key = (id(alts), conf, id(place), kind)
+        head = heads.get(key)
+        if head is None:
+            head = heads[key] = head_of(place, conf, alts, kind)
+        if sa != last_sa or sb != last_sb:
+            last_sa, last_sb = sa, sb
+            sentence = f'"sentence": {enc(text[sa:sb])}, ' if sentences else u""
+            middle = f'{sentence}"sentence_end": {sb + offset}, "sentence_start": {sa + offset}, "start": '
+        lines.append(f'{head[0]}{b + offset}{head[1]}{middle}{a + offset}, "text": {enc(text[a:b])}}}\n')
+        if len(lines) >= 2048:
+            yield u"".join(lines)
+            lines = []
+    if lines:
+        yield u"".join(lines)
