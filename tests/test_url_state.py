@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -45,11 +46,16 @@ def _valid(check, options) -> None:
         assert "\n" not in notice and len(notice) < 600
 
 
+# The choices do not change while the property runs: looked up once each (data.options asks the
+# store's version and Streamlit's cache every time, most of a run's cost).
+_options = functools.cache(data.options)
+
+
 @given(st.dictionaries(st.sampled_from(PARAMS), st.lists(NASTY, max_size=6), max_size=len(PARAMS)))
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_any_url_gives_valid_settings_and_never_raises(params):
-    check = check_query(params, data.options)
-    _valid(check, data.options)
+    check = check_query(params, _options)
+    _valid(check, _options)
     for key, values in params.items():  # a parameter that was valid stays as it was, without a notice
         if key not in check.params:
             assert not values
