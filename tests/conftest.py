@@ -9,6 +9,12 @@ Every test gets a throwaway store: ``QANTAR_DB`` points at a temporary SQLite fi
 session, so an analyst's own store (the default file in the data folder) neither changes the
 dashboard tests' maps nor receives their writes. Tests that need a store of their own set
 ``QANTAR_DB`` themselves (monkeypatch wins).
+
+The suite runs on two pytest-xdist workers (``-n 2 --dist loadgroup`` in pyproject.toml; ``-n 0``
+runs it in one process). Each worker has its own session: its own temporary folders and throwaway
+store. Two kinds of test share something outside the process and stay on one worker each, one
+after another (``xdist_group``): the browser tests (tests/e2e: one dashboard server, one Chromium)
+and the PostgreSQL half of the store tests (one database, emptied before each test).
 """
 
 from __future__ import annotations
@@ -61,6 +67,39 @@ def run_cli(*args: str, stdin: str | bytes | None = None) -> CliResult:
     finally:
         sys.stdin = saved_stdin
     return CliResult(code, out.getvalue(), err.getvalue())
+
+
+# Session fixtures that take seconds to build: the tests that use one run on one worker, so it is
+# built once (the brute-force border reference; the dashboard's shared AppTest runs).
+SHARED_SESSION_FIXTURES = ("kz_border_reference", "app_at")
+
+
+def _xdist_group(item: pytest.Item) -> str | None:
+    """The pytest-xdist group of a test: the tests of one group run on one worker, one after another."""
+    if ROOT / "tests" / "e2e" in item.path.parents:
+        return "e2e"  # one dashboard server and one Chromium for the session
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and callspec.params.get("db") == "postgresql":
+        return "postgresql"  # one throwaway cluster; each test empties its one database
+    for name in SHARED_SESSION_FIXTURES:
+        if name in item.fixturenames:
+            return name
+    # A module-scoped fixture (a Dask cluster, a built index, a page run) is built once per worker
+    # that runs the module: keep such a module on one worker.
+    defs = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+    if any(d and d[-1].scope == "module" for d in defs.values()):
+        return item.path.relative_to(ROOT).as_posix()
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        group = _xdist_group(item)
+        if group == "e2e":
+            item.add_marker(pytest.mark.e2e)  # every test under tests/e2e, so -m "not e2e" leaves them all out
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session", autouse=True)

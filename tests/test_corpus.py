@@ -180,19 +180,20 @@ def _cli(*args):
 
 @pytest.mark.parametrize("args, expect", [
     (("no/such/folder", "--out", "{tmp}/o"), "no such file or folder"),
-    (("seeds", "--out", "{tmp}/o", "--workers", "0"), "give at least 1"),
-    (("seeds", "--out", "{tmp}/o", "--scheduler", "localhost:8786"), "tcp://HOST:PORT"),
-    (("seeds", "--out", "{tmp}/file"), "is a file"),
-    (("seeds", "--out", "{tmp}/o", "--batch-mb", "0"), "positive size"),
+    (("{seeds}", "--out", "{tmp}/o", "--workers", "0"), "give at least 1"),
+    (("{seeds}", "--out", "{tmp}/o", "--scheduler", "localhost:8786"), "tcp://HOST:PORT"),
+    (("{seeds}", "--out", "{tmp}/file"), "is a file"),
+    (("{seeds}", "--out", "{tmp}/o", "--batch-mb", "0"), "positive size"),
 ])
-def test_bad_arguments_are_one_line(args, expect, tmp_path):
+def test_bad_arguments_are_one_line(args, expect, tmp_path, cli):
     (tmp_path / "file").write_text("")
-    r = _cli(*(a.format(tmp=tmp_path) for a in args))
-    assert r.returncode == 1 and r.stdout == ""
+    r = cli("geoparse-corpus", *(a.format(tmp=tmp_path, seeds=ROOT / "seeds") for a in args))  # in-process: refused before any cluster starts
+    assert r.code == 1 and r.stdout == ""
     assert expect in r.stderr and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
 
 
 def test_cli_prints_a_summary(tmp_path):
+    """A real ``python -m geodata geoparse-corpus`` process, with its own one-worker cluster."""
     (tmp_path / "docs").mkdir()
     shutil.copy(SEEDS[0], tmp_path / "docs")
     r = _cli(str(tmp_path / "docs"), "--out", str(tmp_path / "out"), "--workers", "1")

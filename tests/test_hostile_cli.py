@@ -15,6 +15,7 @@ from geodata.catalogue import CATALOGUE_DIR, read_tables
 from geodata.errors import DataError, InputError
 from geodata.geoparse.textinput import decode_text
 from geodata.writers import export
+from tests.conftest import CliResult, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_971d1b4a5d098b73.txt"
@@ -22,13 +23,19 @@ LAYERS = ["events", "troops", "figures", "places", "borders", "claims"]
 
 
 def run(*args, stdout=subprocess.PIPE, timeout=120):
+    """A real ``python -m geodata`` process: for what could hang or must write to a real file
+    (a FIFO, a device, stdout on /dev/full); the rest runs in-process (``run_cli``)."""
     return subprocess.run([sys.executable, "-m", "geodata", *args], stdout=stdout, stderr=subprocess.PIPE,
                           cwd=ROOT, timeout=timeout)
 
 
 def one_line(r, status, *needles):
-    err = r.stderr.decode("utf-8")
-    assert r.returncode == status, err
+    """``r`` (a process or a ``run_cli`` result) ended with ``status`` and one line on stderr holding every needle."""
+    if isinstance(r, CliResult):
+        err, code = r.stderr, r.code
+    else:
+        err, code = r.stderr.decode("utf-8"), r.returncode
+    assert code == status, err
     lines = [line for line in err.splitlines() if not line.startswith("usage:")]
     assert len(lines) == 1 and "Traceback" not in err, err
     for n in needles:
@@ -40,7 +47,7 @@ def one_line(r, status, *needles):
 
 @pytest.mark.parametrize("value", ["-5", "0", "-2", "99999999999999999999", "ten", "1e9"])
 def test_max_bytes_out_of_range_is_a_usage_error(value):
-    one_line(run("geoparse", "--max-bytes", value, str(SEED)), 2, "--max-bytes")
+    one_line(run_cli("geoparse", "--max-bytes", value, str(SEED)), 2, "--max-bytes")
 
 
 def test_max_bytes_on_a_device_is_refused_not_read(tmp_path):
@@ -59,7 +66,7 @@ def test_fifo_without_a_writer_is_refused_at_once(tmp_path):
 @pytest.mark.parametrize("bad, needle", [("nosuchtype", "unknown event type"), ("protst", "did you mean protest")])
 def test_unknown_event_type_is_refused_like_an_unknown_source(tmp_path, bad, needle):
     out = tmp_path / "out"
-    one_line(run("export", str(out), "--type", bad), 1, needle)
+    one_line(run_cli("export", str(out), "--type", bad), 1, needle)
     assert not out.exists()
 
 
@@ -69,7 +76,7 @@ def test_unknown_event_type_is_refused_like_an_unknown_source(tmp_path, bad, nee
                                      ["--from", "2022-01-10", "--to", "2022-01-05"], ["--type", "nosuchtype"]])
 def test_bad_export_options_create_nothing(tmp_path, options):
     out = tmp_path / "new" / "folder"
-    one_line(run("export", str(out), *options), 1)
+    one_line(run_cli("export", str(out), *options), 1)
     assert not (tmp_path / "new").exists()
 
 
@@ -119,7 +126,7 @@ def test_full_disk_is_one_line_and_non_zero():
 
 
 def test_geocode_echoes_a_long_name_shortened():
-    r = run("geocode", "A" * 10_000)
+    r = run_cli("geocode", "A" * 10_000)
     err = one_line(r, 1, "10,000 characters")
     assert len(err) < 400
 

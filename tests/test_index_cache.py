@@ -1,32 +1,31 @@
 """The name-index cache cannot lie, crash the process or run code: it is verified, else rebuilt.
 
-Each hostile cache is loaded in a subprocess, so a segfault would show as a negative exit
-status instead of killing the test run.
+Each hostile cache is loaded in a child process (forked from this one), so a segfault would show
+as a negative exit status instead of killing the test run. The child's rebuild writes the index
+``build_payload`` made once for this module, as do the in-process rebuilds (a real build takes about
+2 s; what is tested here is that a bad cache is refused, rebuilt and verified, not the build itself:
+the ``good_cache`` fixture and tests/geoparse/test_index.py build for real).
 """
 
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import pickle
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from geodata.geoparse import index as index_module
 from geodata.geoparse.index import FORMAT, STALE_TMP_S, _read_cache, cache_key, clean_cache, load_index
 
-ROOT = Path(__file__).resolve().parent.parent
 BIN = f"geoparse-index-v{FORMAT}.bin"
 DIGEST = f"geoparse-index-v{FORMAT}.sha256"
 ALMATY = "gn:1526384"
-PROBE = (
-    "import sys; from pathlib import Path; from geodata.geoparse.index import load_index; "
-    "p = load_index(Path(sys.argv[1])).candidates('Almaty')[0][1]; print(p.id, p.lat, p.lon)"
-)
+PROBE_TIMEOUT_S = 300
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +36,12 @@ def good_cache(tmp_path_factory) -> Path:
     return directory
 
 
+@pytest.fixture(scope="module")
+def built_payload() -> dict:
+    """What a rebuild writes: ``build_payload()``, once for the module."""
+    return index_module.build_payload()
+
+
 @pytest.fixture
 def cache(good_cache, tmp_path) -> Path:
     directory = tmp_path / "cache"
@@ -44,10 +49,35 @@ def cache(good_cache, tmp_path) -> Path:
     return directory
 
 
-def probe(directory: Path) -> str:
-    r = subprocess.run([sys.executable, "-c", PROBE, str(directory)], cwd=ROOT, capture_output=True, timeout=300)
-    assert r.returncode == 0, (r.returncode, r.stderr.decode(errors="replace")[-800:])  # -11 would be a segfault
-    return r.stdout.decode().strip()
+def _load_almaty(directory: Path, payload: dict, conn) -> None:
+    """In the child: load the index from ``directory`` (rebuilding with ``payload``), send Almaty's row."""
+    index_module.build_payload = lambda: payload
+    p = load_index(directory).candidates("Almaty")[0][1]
+    conn.send(f"{p.id} {p.lat} {p.lon}")
+
+
+@pytest.fixture
+def probe(built_payload):
+    """``probe(directory)``: Almaty's id and coordinates as a child process loads them from ``directory``."""
+
+    def run(directory: Path) -> str:
+        ctx = multiprocessing.get_context("fork")
+        reader, writer = ctx.Pipe(duplex=False)
+        child = ctx.Process(target=_load_almaty, args=(directory, built_payload, writer))
+        child.start()
+        writer.close()
+        try:
+            got = reader.recv() if reader.poll(PROBE_TIMEOUT_S) else None
+        except EOFError:  # the child ended without an answer: its exit status says how
+            got = None
+        child.join(PROBE_TIMEOUT_S)
+        if child.is_alive():
+            child.kill()
+            child.join()
+        assert child.exitcode == 0 and got is not None, child.exitcode  # -11 would be a segfault
+        return got
+
+    return run
 
 
 def verified(directory: Path) -> bool:
@@ -56,7 +86,7 @@ def verified(directory: Path) -> bool:
 
 
 @pytest.mark.parametrize("where", [0.02, 0.1, 0.3, 0.6, 0.95])
-def test_flipped_byte_is_rebuilt_not_read(cache, where):
+def test_flipped_byte_is_rebuilt_not_read(cache, probe, where):
     data = bytearray((cache / BIN).read_bytes())
     pos = int(len(data) * where)
     data[pos] ^= 0xFF
@@ -65,7 +95,7 @@ def test_flipped_byte_is_rebuilt_not_read(cache, where):
     assert verified(cache) and (cache / BIN).read_bytes()[pos] != data[pos]  # rebuilt
 
 
-def test_edited_coordinate_is_rebuilt(cache):
+def test_edited_coordinate_is_rebuilt(cache, probe):
     data = (cache / BIN).read_bytes()
     edited = data.replace(b'"Almaty", "city", "KZ", 43.', b'"Almaty", "city", "KZ", 53.', 1)
     assert edited != data
@@ -83,7 +113,7 @@ class _Hostile:
 
 @pytest.mark.parametrize("name", [BIN, "geoparse-index-v1.pickle"])
 @pytest.mark.parametrize("with_digest", [False, True])
-def test_hostile_pickle_never_runs(cache, tmp_path, name, with_digest):
+def test_hostile_pickle_never_runs(cache, probe, tmp_path, name, with_digest):
     marker = tmp_path / "PWNED"
     payload = pickle.dumps("key") + pickle.dumps(_Hostile(marker))
     (cache / name).write_bytes(payload)
@@ -94,7 +124,8 @@ def test_hostile_pickle_never_runs(cache, tmp_path, name, with_digest):
     assert not (cache / "geoparse-index-v1.pickle").exists()  # the old format is removed on rebuild
 
 
-def test_missing_or_garbled_digest_rebuilds(cache):
+def test_missing_or_garbled_digest_rebuilds(cache, built_payload, monkeypatch):
+    monkeypatch.setattr(index_module, "build_payload", lambda: built_payload)
     (cache / DIGEST).write_text("not a digest")
     assert _read_cache(cache, cache_key()) is None
     (cache / DIGEST).unlink()
@@ -116,7 +147,8 @@ def test_orphaned_temporaries_are_cleaned_fresh_ones_kept(cache):
     assert fresh.exists() and foreign.exists()  # a concurrent build's file, and a file not ours
 
 
-def test_interrupted_build_leaves_no_temporary(cache):
+def test_interrupted_build_leaves_no_temporary(cache, built_payload, monkeypatch):
+    monkeypatch.setattr(index_module, "build_payload", lambda: built_payload)
     (cache / BIN).write_bytes(b"stale")
     load_index(cache)
     assert not list(cache.glob("*.tmp")) and verified(cache)

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+import functools
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from streamlit.testing.v1 import AppTest
 
 from dashboard import data
 from dashboard.state import FIRST_DAY, LAST_DAY, SELECTED_PARAM, SETTINGS, check_query
+from tests.dashboard.apptest import run_app
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "dashboard" / "main.py")
 PAGES = [None, "views/claims.py", "views/figures.py", "views/timeline.py", "views/downloads.py", "views/documents.py"]
 REVERSED_NOTICE = "The link's date range 12 → 5 January was reversed; showing 5–12 January."
 PARAMS = [s.key for s in SETTINGS] + [SELECTED_PARAM]
@@ -48,11 +46,16 @@ def _valid(check, options) -> None:
         assert "\n" not in notice and len(notice) < 600
 
 
+# The choices do not change while the property runs: looked up once each (data.options asks the
+# store's version and Streamlit's cache every time, most of a run's cost).
+_options = functools.cache(data.options)
+
+
 @given(st.dictionaries(st.sampled_from(PARAMS), st.lists(NASTY, max_size=6), max_size=len(PARAMS)))
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_any_url_gives_valid_settings_and_never_raises(params):
-    check = check_query(params, data.options)
-    _valid(check, data.options)
+    check = check_query(params, _options)
+    _valid(check, _options)
     for key, values in params.items():  # a parameter that was valid stays as it was, without a notice
         if key not in check.params:
             assert not values
@@ -93,12 +96,7 @@ HOSTILE_URLS = [
 @pytest.mark.parametrize("page", PAGES)
 @pytest.mark.parametrize("query", HOSTILE_URLS, ids=["reversed", "garbage", "unknown"])
 def test_every_page_survives_hostile_urls(page, query):
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.query_params.update(query)
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, [e.message for e in at.exception]
+    at = run_app(query, page)  # fails on any exception
     warnings = [w.value for w in at.warning]
     assert warnings, "a bad link must say what was repaired"
     if query is HOSTILE_URLS[0]:

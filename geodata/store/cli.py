@@ -15,7 +15,7 @@ import contextlib
 import json
 import os
 import sys
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 from geodata.errors import InputError
 
@@ -37,6 +37,25 @@ def _store(args: argparse.Namespace) -> Iterator:
         store.dispose()
 
 
+def _print_from_store(args: argparse.Namespace, call: Callable[[Any], Any], form: str = "object") -> int:
+    """Open the store ``--db`` names, print ``call(store)`` as JSON, close the store; exit status 0.
+
+    ``form`` is how the result prints: ``"object"`` one JSON object on a line (a record's
+    ``as_dict()``, or the dict itself), ``"array"`` an indented JSON array of records, ``"lines"``
+    JSON Lines, one record a line. Every command but ``sources add`` is one such call.
+    """
+    with _store(args) as store:
+        result = call(store)
+        if form == "array":
+            print(json.dumps([r.as_dict() for r in result], ensure_ascii=False, indent=2))
+        elif form == "lines":
+            for r in result:
+                sys.stdout.write(_dump(r.as_dict()) + "\n")
+        else:
+            print(_dump(result.as_dict() if hasattr(result, "as_dict") else result))
+    return 0
+
+
 def _read_file(path: str) -> str:
     from geodata.geoparse import read_text_input
     from geodata.store import MAX_TEXT_BYTES
@@ -52,7 +71,7 @@ def cmd_sources_add(args: argparse.Namespace) -> int:
     """Add a document; print the source (the existing one when the text is already stored)."""
     from geodata.store import add_source
 
-    text = _read_file(args.file)
+    text = _read_file(args.file)  # before the store opens: a bad file creates no database
     with _store(args) as store:
         source, added = add_source(store, text, title=args.title, outlet=args.outlet, date=args.date,
                                    author=args.author or "", url=args.url or "")
@@ -66,69 +85,53 @@ def cmd_sources_list(args: argparse.Namespace) -> int:
     """Print every stored source as one JSON array."""
     from geodata.store import list_sources
 
-    with _store(args) as store:
-        print(json.dumps([s.as_dict() for s in list_sources(store)], ensure_ascii=False, indent=2))
-    return 0
+    return _print_from_store(args, list_sources, "array")
 
 
 def cmd_sources_remove(args: argparse.Namespace) -> int:
     """Remove a source with its suggestions and events."""
     from geodata.store import remove_source
 
-    with _store(args) as store:
-        print(_dump(remove_source(store, args.id)))
-    return 0
+    return _print_from_store(args, lambda store: remove_source(store, args.id))
 
 
 def cmd_events_suggest(args: argparse.Namespace) -> int:
     """Print the suggested events of a source as JSON Lines."""
     from geodata.store import suggest_for_source
 
-    with _store(args) as store:
-        for s in suggest_for_source(store, args.source_id):
-            sys.stdout.write(_dump(s.as_dict()) + "\n")
-    return 0
+    return _print_from_store(args, lambda store: suggest_for_source(store, args.source_id), "lines")
 
 
 def cmd_events_accept(args: argparse.Namespace) -> int:
     """Turn a suggestion into a coded event; print it."""
     from geodata.store import accept_suggestion
 
-    with _store(args) as store:
-        event = accept_suggestion(store, args.suggestion_id, type=args.type, place=args.place,
-                                  date_start=args.date_start, date_end=args.date_end)
-    print(_dump(event.as_dict()))
-    return 0
+    return _print_from_store(args, lambda store: accept_suggestion(
+        store, args.suggestion_id, type=args.type, place=args.place, date_start=args.date_start,
+        date_end=args.date_end))
 
 
 def cmd_events_add(args: argparse.Namespace) -> int:
     """Code an event by hand; print it."""
     from geodata.store import add_event
 
-    with _store(args) as store:
-        event = add_event(store, source_id=args.source, start=args.start, end=args.end, place=args.place,
-                          type=args.type, date_start=args.date_start, date_end=args.date_end,
-                          description=args.description or "")
-    print(_dump(event.as_dict()))
-    return 0
+    return _print_from_store(args, lambda store: add_event(
+        store, source_id=args.source, start=args.start, end=args.end, place=args.place, type=args.type,
+        date_start=args.date_start, date_end=args.date_end, description=args.description or ""))
 
 
 def cmd_events_remove(args: argparse.Namespace) -> int:
     """Remove one coded event."""
     from geodata.store import remove_event
 
-    with _store(args) as store:
-        print(_dump(remove_event(store, args.id)))
-    return 0
+    return _print_from_store(args, lambda store: remove_event(store, args.id))
 
 
 def cmd_events_list(args: argparse.Namespace) -> int:
     """Print the coded events as one JSON array."""
     from geodata.store import list_events
 
-    with _store(args) as store:
-        print(json.dumps([e.as_dict() for e in list_events(store, args.source)], ensure_ascii=False, indent=2))
-    return 0
+    return _print_from_store(args, lambda store: list_events(store, args.source), "array")
 
 
 def _db(p: argparse.ArgumentParser) -> None:

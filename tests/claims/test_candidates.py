@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -117,16 +115,11 @@ def test_the_issue_numbers_hold_221_km_and_74_percent_888_km():
     assert four.holds and round(four.claim_holds_from_km) == 888
 
 
-def _cli(*args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "geodata", *args], cwd=ROOT, input=stdin, capture_output=True,
-                          text=True, check=False)
-
-
-def test_cli_candidates_prints_the_count_and_lists_unresolved_names_on_stderr(tmp_path):
+def test_cli_candidates_prints_the_count_and_lists_unresolved_names_on_stderr(tmp_path, cli):
     f = tmp_path / "mine.csv"
     f.write_text("name,note\nAlmaty,\nTaraz\nQwertyville\nAksu\n", encoding="utf-8")
-    r = _cli("claims", "--candidates", str(f), "--km", "250", "--neighbours", "China", "Kyrgyzstan")
-    assert r.returncode == 0, r.stderr
+    r = cli("claims", "--candidates", str(f), "--km", "250", "--neighbours", "China", "Kyrgyzstan")
+    assert r.code == 0, r.stderr
     out = json.loads(r.stdout)
     assert out["candidates"]["ids"] == ["gn:1526384", "gn:1516905"]
     assert out["result"]["count"] == 2 and out["result"]["neighbours"] == ["China", "Kyrgyzstan"]
@@ -135,19 +128,19 @@ def test_cli_candidates_prints_the_count_and_lists_unresolved_names_on_stderr(tm
     assert len(lines) == 2 and "line 4: 'Qwertyville' unknown" in lines[0] and "line 5: 'Aksu' ambiguous" in lines[1]
 
 
-def test_cli_candidates_exits_1_when_nothing_resolves(tmp_path):
+def test_cli_candidates_exits_1_when_nothing_resolves(tmp_path, cli):
     f = tmp_path / "bad.csv"
     f.write_text("Qwertyville\nMoscow\n", encoding="utf-8")
-    r = _cli("claims", "--candidates", str(f))
-    assert r.returncode == 1 and r.stdout == ""
+    r = cli("claims", "--candidates", str(f))
+    assert r.code == 1 and r.stdout == ""
     assert r.stderr.strip().splitlines()[-1].startswith("error: claims: no name in bad.csv resolved")
 
 
-def test_cli_candidates_with_a_named_border_set_and_stdin():
-    r = _cli("claims", "--candidates", "-", "--km", "900", "--neighbours", FOUR, stdin="Almaty\nShymkent\n")
-    assert r.returncode == 0 and json.loads(r.stdout)["neighbour_set"] == FOUR
+def test_cli_candidates_with_a_named_border_set_and_stdin(cli):
+    r = cli("claims", "--candidates", "-", "--km", "900", "--neighbours", FOUR, stdin="Almaty\nShymkent\n")
+    assert r.code == 0 and json.loads(r.stdout)["neighbour_set"] == FOUR
 
 
-def test_cli_candidates_rejects_an_unknown_border():
-    r = _cli("claims", "--candidates", "-", "--neighbours", "Mongolia", stdin="Almaty\n")
-    assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1
+def test_cli_candidates_rejects_an_unknown_border(cli):
+    r = cli("claims", "--candidates", "-", "--neighbours", "Mongolia", stdin="Almaty\n")
+    assert r.code == 1 and len(r.stderr.strip().splitlines()) == 1

@@ -20,8 +20,11 @@ HOSTILE = "<script>alert(`pwned ${document.cookie}`)</script> & 'x' \"y\""
 
 
 def run_app(query: dict | None = None, page: str | None = None) -> AppTest:
-    """A fresh run of the dashboard with these URL parameters, on this page."""
-    at = AppTest.from_file(APP, default_timeout=60)
+    """A fresh run of the dashboard with these URL parameters, on this page; fails on any exception.
+
+    A run may take 90 s before it counts as hung (a loaded machine, a cold cache).
+    """
+    at = AppTest.from_file(APP, default_timeout=90)
     at.query_params.update(query or {})
     at.run()
     if page:

@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from geodata.claims import DEFAULT_CANDIDATE_SET, NEIGHBOUR_SETS, candidate_ids, check_all, official_sets, pike_check
+from tests.dashboard.apptest import run_app
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "dashboard" / "main.py")
 PAGE = "views/claims.py"
 ALL, FOUR = "all land borders", "Pike's four (all but Russia)"
 
 
 def claims_page(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.query_params.update(query or {})
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return run_app(query, PAGE)
 
 
 def html(at: AppTest) -> list[str]:

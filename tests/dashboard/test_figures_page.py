@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from streamlit.testing.v1 import AppTest
-
 from geodata.layers import build_layers
-
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "main.py")
+from tests.dashboard.apptest import run_app
 
 
 def _blocks(node) -> list:
@@ -24,9 +19,7 @@ def _columns(node) -> list:
 
 
 def test_selected_figure_shows_its_evidence_beside_the_list_and_opens_on_the_map():
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.run()
-    at.switch_page("views/figures.py").run()
+    at = run_app(page="views/figures.py")
     assert not at.button  # nothing selected: no map button yet
     at.session_state["figure_list"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at.run()

@@ -6,16 +6,13 @@ filters, the timeline and the downloads of a fresh session show.
 
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.escape import markdown_text
 from geodata.store import add_source, list_events, list_sources, open_store, sentences_of
-from tests.dashboard.apptest import APP, event_list, map_args
+from tests.dashboard.apptest import event_list, map_args, run_app
 
 PAGE = "views/sources.py"
 TEXT = ("Rioters set fire to the akimat in Shymkent on Wednesday. <script>alert(`x${1}`)</script>\n"
@@ -31,12 +28,7 @@ def db(tmp_path, monkeypatch):
 
 
 def sources_page(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.query_params.update(query or {})
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return run_app(query, PAGE)
 
 
 def add(at: AppTest, *, text: str = TEXT, title: str = TITLE, date: str = "2022-01-07") -> AppTest:
@@ -87,9 +79,7 @@ def test_accepting_a_suggestion_puts_it_on_the_map_in_the_filters_and_the_downlo
     (src,) = list_sources(open_store(db))
     (ev,) = list_events(open_store(db))
     # A fresh session (another reader) sees it: on the map, outlined, with the source's title escaped.
-    other = AppTest.from_file(APP, default_timeout=90)
-    other.query_params.update({"feature": f"events:{ev.id}"})
-    other.run()
+    other = run_app({"feature": f"events:{ev.id}"})
     assert f"{TITLE} (Field `notes`) · yours" in other.multiselect(key="sources").options
     other.multiselect(key="sources").select(src.id).run()
     assert not other.exception
@@ -182,9 +172,7 @@ def test_removing_a_source_asks_first_and_leaves_no_events(db):
 
 
 def test_your_document_page_prefills_the_new_source(db):
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.run()
-    at.switch_page("views/documents.py").run()
+    at = run_app(page="views/documents.py")
     at.text_area(key="document_text").input(TEXT).run()
     at.button(key="document_to_sources").click().run()
     assert not at.exception

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Callable, TypeVar
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.e2e.server import start_server, stop_server  # noqa: F401  (test_uploads imports them from here)
+from tests.e2e.server import running_server
+
+T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -37,9 +41,8 @@ def _require_chromium() -> None:
 def server():
     """Base URL of a running dashboard."""
     _require_chromium()
-    proc, url = start_server()
-    yield url
-    stop_server(proc)
+    with running_server() as (_, url):
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -127,11 +130,39 @@ class App:
         (page or self.page).screenshot(path=str(path), full_page=True)
         return path
 
+    def close(self) -> None:
+        """Close the pages ``fresh_page`` opened; fails if any of them tried to reach the internet."""
+        for context, blocked in self.others:
+            context.close()
+            assert blocked == [], f"a second page tried to reach the internet: {blocked[:5]}"
+
 
 @pytest.fixture
 def app(page, server, browser):
     driver = App(page, server, browser)
     yield driver
-    for context, blocked in driver.others:
-        context.close()
-        assert blocked == [], f"a second page tried to reach the internet: {blocked[:5]}"
+    driver.close()
+
+
+def retried(attempt: Callable[[], T], what: str, tries: int = 3) -> T:
+    """``attempt()``, again (up to ``tries`` times in all) while it ends in a Playwright timeout.
+
+    For a step whose effect a loaded machine can lose to a concurrent rerun of the page (a pick
+    made while the map's first view report reruns it; an option list opened before the rerun that
+    brings another session's write). The check itself is not weakened: each attempt must see the
+    whole effect, and after the last one the test fails saying ``what`` was not seen.
+    """
+    for _ in range(tries):
+        try:
+            return attempt()
+        except PlaywrightTimeout as exc:
+            last = exc
+    raise AssertionError(f"{what}: not seen in {tries} tries ({str(last).splitlines()[0]})") from last
+
+
+def download(page, button: str) -> tuple[str, bytes]:
+    """Click a download button: the file's suggested name and its bytes."""
+    with page.expect_download() as info:
+        page.get_by_role("button", name=button, exact=True).click()
+    d = info.value
+    return d.suggested_filename, open(d.path(), "rb").read()

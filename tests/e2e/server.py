@@ -6,6 +6,7 @@ the page exactly as a user's ``streamlit run`` serves it. Never imported by the 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -14,8 +15,9 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Iterator
 
-__all__ = ["free_port", "start_server", "stop_server"]
+__all__ = ["free_port", "running_server", "start_server", "stop_server"]
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT_S = 90
@@ -71,3 +73,16 @@ def stop_server(proc: subprocess.Popen) -> None:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@contextlib.contextmanager
+def running_server(env: dict[str, str] | None = None) -> Iterator[tuple[subprocess.Popen, str]]:
+    """A dashboard server for the ``with`` block: ``(process, base URL)``, stopped on the way out.
+
+    ``env`` as for :func:`start_server` (e.g. a server with its own ``QANTAR_DB``).
+    """
+    proc, url = start_server(env=env)
+    try:
+        yield proc, url
+    finally:
+        stop_server(proc)

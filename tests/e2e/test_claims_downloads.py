@@ -12,6 +12,7 @@ import pytest
 
 from geodata.layers import LAYER_NAMES, build_layers
 from geodata.sources import load_sources
+from tests.e2e.conftest import download
 
 pytestmark = pytest.mark.e2e
 
@@ -48,17 +49,10 @@ def test_a_pasted_list_with_an_unknown_name_is_reported_on_its_own_line(app, pag
     assert "2 cities in “your list”" in page.locator(VERDICT).inner_text()
 
 
-def _download(page, button: str) -> tuple[str, bytes]:
-    with page.expect_download() as info:
-        page.get_by_role("button", name=button, exact=True).click()
-    d = info.value
-    return d.suggested_filename, open(d.path(), "rb").read()
-
-
 def test_the_zip_holds_geojson_csv_sources_and_readme(app, page):
     app.open("sources=pike-spectator", path="downloads")
     suffix = "2022-01-02_2022-01-12_src-pike-spectator"
-    filename, body = _download(page, "All layers (zip)")
+    filename, body = download(page, "All layers (zip)")
     assert filename == f"qantar-atlas_{suffix}.zip"
     expected = build_layers(date_from="2022-01-02", date_to="2022-01-12", sources=["pike-spectator"])
     with zipfile.ZipFile(io.BytesIO(body)) as zf:
@@ -73,8 +67,8 @@ def test_the_zip_holds_geojson_csv_sources_and_readme(app, page):
         assert sorted(sources["id"]) == sorted(load_sources())
         readme = zf.read("README.txt").decode("utf-8")
         assert "articles: pike-spectator" in readme and "CC BY 4.0" in readme and "evidence_quotes" in readme
-    _, csv_body = _download(page, "events.csv")
+    _, csv_body = download(page, "events.csv")
     assert "evidence_quotes" in csv_body.decode("utf-8").splitlines()[0]
-    _, readme_body = _download(page, "README.txt")
+    _, readme_body = download(page, "README.txt")
     assert readme_body.decode("utf-8") == readme
-    json.loads(_download(page, "claims.geojson")[1])
+    json.loads(download(page, "claims.geojson")[1])

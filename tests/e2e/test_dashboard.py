@@ -9,9 +9,9 @@ import zipfile
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from geodata.layers import LAYER_NAMES, build_layers
+from tests.e2e.conftest import download, retried
 
 pytestmark = pytest.mark.e2e
 
@@ -89,17 +89,15 @@ def test_picking_an_event_in_the_text_panel_shows_its_quote_and_marks_it_in_the_
     airport = "events:almaty-airport-seized"
     quotes = {e["quote"] for e in build_layers()["events"].set_index("id").loc["almaty-airport-seized", "evidence"]}
     picker = page.locator('.st-key-text_panel [data-testid="stSelectbox"]')
-    for attempt in range(3):  # a pick made while the map's first view report reruns the page can be lost
+
+    def pick() -> None:
         app.wait_idle()
         picker.click()
         page.keyboard.type("airport")  # the option list is virtualised and searchable
         page.get_by_role("option").filter(has_text="Almaty").first.click()
-        try:
-            page.locator("mark.quote").first.wait_for(timeout=15_000)
-            break
-        except PlaywrightTimeout:
-            if attempt == 2:
-                raise
+        page.locator("mark.quote").first.wait_for(timeout=15_000)
+
+    retried(pick, "the picked event's quote")  # a pick made while the map's first view report reruns the page can be lost
     app.wait_idle()
     assert set(page.locator("mark.quote").all_inner_texts()) <= quotes
     # The URL is updated by the page's next rerun, which may follow the map's own view report.
@@ -142,19 +140,12 @@ def test_source_filter_in_the_sidebar_changes_map_list_and_url_and_the_url_resto
     assert "Untitled analysis" in other.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.inner_text()
 
 
-def _download(page, button: str) -> tuple[str, bytes]:
-    with page.expect_download() as info:
-        page.get_by_role("button", name=button, exact=True).click()
-    d = info.value
-    return d.suggested_filename, open(d.path(), "rb").read()
-
-
 def test_each_download_is_valid_geojson_matching_the_filter(app, page):
     app.open("sources=pike-spectator&dates=2022-01-05&dates=2022-01-11", path="downloads")
     expected = build_layers(date_from="2022-01-05", date_to="2022-01-11", sources=["pike-spectator"])
     suffix = "2022-01-05_2022-01-11_src-pike-spectator"
     for name in LAYER_NAMES:
-        filename, body = _download(page, f"{name}.geojson")
+        filename, body = download(page, f"{name}.geojson")
         assert filename == f"{name}_{suffix}.geojson"
         fc = json.loads(body)
         assert fc["type"] == "FeatureCollection" and "crs" not in fc
@@ -164,7 +155,7 @@ def test_each_download_is_valid_geojson_matching_the_filter(app, page):
             flat = json.dumps(f["geometry"]["coordinates"])
             numbers = [float(x) for x in re.findall(r"-?\d+\.?\d*", flat)]
             assert all(-180 <= x <= 180 for x in numbers)
-    filename, body = _download(page, "All layers (zip)")
+    filename, body = download(page, "All layers (zip)")
     assert filename == f"qantar-atlas_{suffix}.zip"
     with zipfile.ZipFile(io.BytesIO(body)) as zf:
         assert sorted(zf.namelist()) == sorted([*(f"{n}_{suffix}.{ext}" for n in LAYER_NAMES for ext in ("geojson", "csv")),

@@ -1,6 +1,6 @@
 """Uploads in headless Chromium: hostile text stays text, and five sessions at once stay apart.
 
-Runs its own server (``start_server``) so the concurrency test can read that process's memory.
+Runs its own server (``running_server``) so the concurrency test can read that process's memory.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ import pytest
 from geodata.layers import build_layers
 from geodata.mentions import document_mentions, places_mentioned
 
-from conftest import APP_IDLE, MAP_FRAME, guarded_context, start_server, stop_server
+from conftest import APP_IDLE, MAP_FRAME, guarded_context
+from tests.e2e.server import running_server
 
 pytestmark = pytest.mark.e2e
 
@@ -33,9 +34,8 @@ RSS_BOUND_MB = 1500  # measured 414 MB before, 480 MB after five sessions (print
 
 @pytest.fixture(scope="module")
 def own_server():
-    proc, url = start_server()
-    yield url, proc.pid
-    stop_server(proc)
+    with running_server() as (proc, url):
+        yield url, proc.pid
 
 
 def rss_mb(pid: int) -> float:

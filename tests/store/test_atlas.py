@@ -8,10 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from sqlalchemy import update
@@ -28,7 +24,6 @@ from geodata.store.schema import events
 from geodata.writers import export, export_files
 from tests.store.test_store import db, pg_url, store  # noqa: F401  (fixtures: a fresh store on SQLite and PostgreSQL)
 
-ROOT = Path(__file__).resolve().parents[2]
 # Shymkent is not in the seed catalogue's violence set; a riot there must join it.
 TEXT = ("Rioters set fire to the akimat in Shymkent on Wednesday. <script>alert(1)</script>\n"
         "Yesterday police detained 40 people in Taraz.\n")
@@ -127,27 +122,28 @@ def test_export_files_without_a_store_are_unchanged():
     assert export_files(layers) == export_files(layers, user_sources=())
 
 
-def test_cli_export_db_end_to_end(db, tmp_path):
-    """sources add -> events suggest -> events accept -> export --db, in fresh processes."""
-    env = {k: v for k, v in os.environ.items() if k != "QANTAR_DB"}
+def test_cli_export_db_end_to_end(db, tmp_path, cli, monkeypatch):
+    """sources add -> events suggest -> events accept -> export --db, each command opening the store
+    anew (in-process; tests/store/test_store.py runs a real process); without ``QANTAR_DB`` a plain
+    export is the seeds alone."""
+    monkeypatch.delenv("QANTAR_DB")
 
-    def cli(*args, stdin=None):
-        r = subprocess.run([sys.executable, "-m", "geodata", *args], capture_output=True, text=True, cwd=ROOT,
-                           env=env, input=stdin)
-        assert r.returncode == 0, r.stderr
+    def run(*args):
+        r = cli(*args)
+        assert r.code == 0, r.stderr
         return r.stdout
 
     doc = tmp_path / "doc.txt"
     doc.write_text(TEXT, encoding="utf-8")
-    src = json.loads(cli("sources", "add", str(doc), "--db", db, "--title", "T", "--outlet", "O", "--date", "2022-01-07"))
-    sug = json.loads(cli("events", "suggest", src["id"], "--db", db).splitlines()[0])
-    ev = json.loads(cli("events", "accept", sug["id"], "--db", db))
-    cli("export", str(tmp_path / "out"), "--db", db, "--source", src["id"])
+    src = json.loads(run("sources", "add", str(doc), "--db", db, "--title", "T", "--outlet", "O", "--date", "2022-01-07"))
+    sug = json.loads(run("events", "suggest", src["id"], "--db", db).splitlines()[0])
+    ev = json.loads(run("events", "accept", sug["id"], "--db", db))
+    run("export", str(tmp_path / "out"), "--db", db, "--source", src["id"])
     feats = json.loads((tmp_path / "out" / "events.geojson").read_text())["features"]
     assert [f["id"] for f in feats] == [ev["id"]]
     assert src["id"] in (tmp_path / "out" / "sources.csv").read_text()
     plain = tmp_path / "plain"
-    cli("export", str(plain))
+    run("export", str(plain))
     assert src["id"] not in (plain / "sources.csv").read_text()
 
 
