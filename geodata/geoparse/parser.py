@@ -76,9 +76,8 @@ def parse(text: str, *, context: Iterable[str] | None = None) -> list[Mention]:
     >>> [(m.text, m.place.id) for m in parse("Protests spread from Zhanaozen to Alma-Ata.")]
     [('Zhanaozen', 'gn:607610'), ('Alma-Ata', 'gn:1526384')]
     """
-    return [Mention(text=text[a:b], start=a, end=b, sentence_start=sa, sentence_end=sb, place=place,
-                    confidence=conf, alternatives=alts, kind=kind)
-            for a, b, sa, sb, place, conf, alts, kind in resolve_text(text, context)]
+    # A Mention is the resolved mention plus its surface text (tests/geoparse keep the fields in step).
+    return [Mention(text=text[m.start:m.end], **m._asdict()) for m in resolve_text(text, context)]
 
 
 def parse_to_records(text: str, *, context: Iterable[str] | None = None, sentences: bool = True) -> list[dict]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -9,6 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geodata.geoparse import parse, parse_to_records
+from geodata.geoparse.parser import Mention
+from geodata.geoparse.resolution import ResolvedMention
 
 
 @pytest.mark.parametrize(
@@ -79,3 +82,10 @@ def test_parse_properties(text):
 def test_records_never_raise(text):
     for r in parse_to_records(text):
         assert text[r["start"]:r["end"]] == r["text"]
+
+
+def test_a_mention_is_the_resolved_mention_plus_its_text():
+    """The public record and the fast internal tuple declare the same fields, in the same order."""
+    assert tuple(f.name for f in dataclasses.fields(Mention)) == ("text", *ResolvedMention._fields)
+    [m] = parse("Troops landed in Almaty.")
+    assert (m.text, m.start, m.end, m.place.name) == ("Almaty", 17, 23, "Almaty")
