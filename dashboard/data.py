@@ -317,7 +317,7 @@ def evidence_context(document: str, start: int, end: int) -> tuple[str, int, int
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
-def _violence(store_version: str) -> tuple[tuple[str, str], ...]:
+def _violence(store_version: str) -> tuple[tuple[str, str, str], ...]:
     return layers.user_violence(store())
 
 
