@@ -66,9 +66,11 @@ __all__ = [
 ]
 
 LAYER_NAMES = ("events", "troops", "places", "figures", "borders", "claims")
-# Each distinct filter, link or store version adds an entry to these caches; bounded, a server
-# visited with many different links stops growing once they are full instead of keeping every
-# view (scripts/measure_session_memory.py: about 1.6 MB per new view, mostly cached layers).
+# Each distinct filter, link or store version adds an entry to these caches (and to the map cache of
+# dashboard/maps.py); bounded, a server visited with many different links stops growing once they are
+# full instead of keeping every view: about 1.6 MB per new view, most of it the cached folium map, up to
+# a plateau of about 100 MB (scripts/measure_session_memory.py; bench/RESULTS.md). Every cache keyed on
+# what a visitor chooses uses this bound (tests/dashboard/test_memory.py checks it).
 CACHE_ENTRIES = 64
 NO_OUTLET = "(outlet not named)"
 
@@ -108,7 +110,7 @@ def view_layers(date_from: str, date_to: str, sources: tuple[str, ...] | None, t
     return _view_layers(date_from, date_to, sources, types, version())
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def _view_layers(date_from, date_to, sources, types, store_version: str) -> dict[str, gpd.GeoDataFrame]:
     return layers.build_layers(
         date_from=date_from,
@@ -284,7 +286,7 @@ def candidate_set(name: str) -> claims.CandidateSet:
     return claims.candidate_sets(_violence(version()))[name]
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def user_set(text: str | bytes) -> claims.CandidateSet:
     """A user's CSV of city names, resolved (``geodata.claims.user_set``); raises InputError on bad input."""
     return claims.user_set(text)
@@ -317,7 +319,7 @@ def evidence_context(document: str, start: int, end: int) -> tuple[str, int, int
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
-def _violence(store_version: str) -> tuple[tuple[str, str], ...]:
+def _violence(store_version: str) -> tuple[tuple[str, str, str], ...]:
     return layers.user_violence(store())
 
 

@@ -129,9 +129,9 @@ def _user_description(e) -> str:
     return quote if len(quote) <= USER_DESCRIPTION_CHARS else quote[:USER_DESCRIPTION_CHARS].rsplit(" ", 1)[0] + " …"
 
 
-def user_violence(store: Store | None) -> tuple[tuple[str, str], ...]:
-    """``(type, place)`` of every verified event in the store (empty without one), for the claim's seed set."""
-    return () if store is None else tuple(sorted((e.type, e.place) for e in verified_events(store)))
+def user_violence(store: Store | None) -> tuple[tuple[str, str, str], ...]:
+    """``(type, place, source id)`` of every verified event in the store (empty without one), for the claim's seed set."""
+    return () if store is None else tuple(sorted((e.type, e.place, e.source_id) for e in verified_events(store)))
 
 
 def _troops(cat, gz, lo, hi, sources) -> gpd.GeoDataFrame:

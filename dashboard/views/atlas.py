@@ -12,9 +12,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import data, maps, mapui, state
+from dashboard.mapreport import MAP_KEY, on_map_change
 from dashboard.panels import daycontrol, eventlist, evidence, places
 
-MAP_KEY = "atlas"
 MAP_HEIGHT = 600
 SORT_KEY = "event_sort"
 LAYOUT_CSS = """<style>
@@ -23,18 +23,6 @@ LAYOUT_CSS = """<style>
 [class*="st-key-pick-"] button{justify-content:flex-start;text-align:left}
 @media (max-width:640px){.evidence-cue{display:block;background:#fde3b5;padding:.3rem .6rem;border-radius:4px;font-size:.9rem}}
 </style>"""
-
-
-def _on_map_change() -> None:
-    """The map reported a click (``"<n> [ref]"``), a new view or new visible layers."""
-    value = st.session_state.get(MAP_KEY) or {}
-    tip = value.get("last_object_clicked_tooltip")
-    if tip and tip != st.session_state.get("_last_click"):
-        st.session_state["_last_click"] = tip
-        ref = state.parse_ref(tip)
-        if ref:
-            state.select(ref)
-    state.remember_map(value, maps.LAYER_KEYS, mapui.LAYERS_TAG)
 
 
 def _link(ref: str) -> str:
@@ -75,7 +63,7 @@ with map_slot:
         use_container_width=True,
         returned_objects=["last_object_clicked_tooltip", "zoom", "center", "selected_tags"],
         feature_group_to_add=maps.highlight(selected, layers, cities),
-        on_change=_on_map_change,
+        on_change=on_map_change,  # a module's function: one defined here would keep this page's namespace
     )
 with left:
     top = st.columns([4, 1.6, 1.1], vertical_alignment="center")

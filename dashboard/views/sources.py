@@ -22,6 +22,8 @@ from geodata.schemas import EVENT_TYPES
 PREFILL_KEY = "_source_prefill"  # {"text", "title"}: set by the Your document page's "Add to my sources"
 MESSAGE_KEY = "_sources_message"  # ("error" | "success", one line): the last write's outcome
 PICK_KEY = "source_pick"
+EVENT_PICK_KEY = "event_remove_pick"
+EVENT_CONFIRM_KEY = "event_remove_confirm"  # one box per event: "<key>_<event id>"
 FIELDS = ("src_title", "src_outlet", "src_date", "src_author", "src_url", "src_text")
 MAX_MB = user_store.MAX_TEXT_BYTES // 1_000_000
 
@@ -105,6 +107,15 @@ def _remove(source_id: str) -> None:
     if done is not None:
         st.session_state.pop(PICK_KEY, None)
         st.session_state.pop("remove_confirm", None)
+
+
+def _remove_event(event_id: str) -> None:
+    ev = next((e for e in user_store.list_events(store) if e.id == event_id), None)
+    again = " Its suggestion is open for review again." if ev is not None and ev.suggestion_id else ""
+    done = _attempt(lambda: user_store.remove_event(store, event_id), f"Removed event {event_id}; it is off the map.{again}")
+    if done is not None:
+        st.session_state.pop(EVENT_PICK_KEY, None)
+        st.session_state.pop(f"{EVENT_CONFIRM_KEY}_{event_id}", None)
 
 
 st.header("Sources")
@@ -212,6 +223,17 @@ if events:
     st.dataframe(pd.DataFrame([{"id": e.id, "from": e.date_start, "to": e.date_end, "type": e.type,
                                 "place": gz.get(e.place).name, "quote": e.evidence[0].quote} for e in events]),
                  hide_index=True, width="stretch")
+
+    st.markdown("**Remove an event** (the source and its text stay)")
+    by_event = {e.id: e for e in events}
+    if st.session_state.get(EVENT_PICK_KEY) not in by_event:  # another source's, or removed
+        st.session_state[EVENT_PICK_KEY] = events[0].id
+    gone = st.selectbox("Event", list(by_event), key=EVENT_PICK_KEY,
+                        format_func=lambda eid: f"{eid} · {by_event[eid].type.replace('_', ' ')} at "
+                                                f"{gz.get(by_event[eid].place).name}, {by_event[eid].date_start}")
+    # One confirm box per event: ticking it for one event never arms the button for another.
+    sure = st.checkbox(f"Yes, remove event {gone} from the store", key=f"{EVENT_CONFIRM_KEY}_{gone}")
+    st.button("Remove event", key="remove_event", disabled=not sure, on_click=_remove_event, args=(gone,))
 
 st.subheader("Remove this source")
 confirm = st.checkbox(f"Yes, remove this source, its {len(events)} event{'s' if len(events) != 1 else ''} and its "

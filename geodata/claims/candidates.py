@@ -20,7 +20,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from geodata.claims.pike import CANDIDATE_SETS, violence_city_ids
+from geodata.claims.pike import CANDIDATE_SETS, violence_city_ids, violent_city
 from geodata.claims.records import PikeResult
 from geodata.errors import DataError, InputError
 from geodata.gazetteer import load_gazetteer
@@ -89,6 +89,8 @@ class CandidateSet:
     ``ids`` are gazetteer ids (unique, in the order given); ``citation`` is ``None`` for sets
     derived from our own data or the seeds; ``from_seeds`` says whether the seed articles are
     the source; ``unresolved`` lists the names that did not resolve; ``names`` the names as given.
+    ``user_sources`` are the user's sources whose coded events join the set (the violence set with a
+    store), ``user_cities`` the cities only those events add.
     """
 
     name: str
@@ -97,10 +99,16 @@ class CandidateSet:
     from_seeds: bool
     unresolved: tuple[Unresolved, ...] = ()
     names: tuple[str, ...] = field(default=())
+    user_sources: tuple[str, ...] = ()
+    user_cities: tuple[str, ...] = ()
 
     @property
     def origin(self) -> str:
-        """A short label: from the seed articles, from our data, from the official record, from you."""
+        """A short label: from the seed articles (and the user's sources), our data, the official record, you."""
+        if self.from_seeds and self.user_sources:
+            n, k = len(self.user_sources), len(self.user_cities)
+            added = f"{k} cit{'ies' if k != 1 else 'y'}" if k else "no city"
+            return f"from the seed articles and {n} user source{'s' if n != 1 else ''}, which add {added}"
         if self.from_seeds:
             return "from the seed articles"
         if self.citation is not None:
@@ -257,14 +265,19 @@ def _builtin_sets() -> dict[str, CandidateSet]:
 def candidate_sets(extra_events: tuple[tuple[str, str], ...] = ()) -> dict[str, CandidateSet]:
     """Every named candidate set, the default (the 19 largest cities) first, then the official ones.
 
-    ``extra_events``, ``(type, place id)`` pairs of a user's coded events
-    (``geodata.layers.user_violence``), join the seed catalogue's in the set of cities the
-    coded events tie to violence.
+    ``extra_events``, ``(type, place id, source id)`` of a user's coded events
+    (``geodata.layers.user_violence``; ``(type, place id)`` pairs also do), join the seed
+    catalogue's in the set of cities the coded events tie to violence; the set then names the
+    user's sources that add to it (:attr:`CandidateSet.origin`).
     """
     built = dict(_builtin_sets())
     if extra_events:
-        built[SEED_VIOLENCE_SET] = CandidateSet(name=SEED_VIOLENCE_SET, ids=tuple(violence_city_ids(extra_events)),
-                                                citation=None, from_seeds=True)
+        ids = tuple(violence_city_ids(extra_events))
+        seeds = set(built[SEED_VIOLENCE_SET].ids)
+        sources = sorted({ev[2] for ev in extra_events if len(ev) > 2 and violent_city(ev[0], ev[1]) is not None})
+        built[SEED_VIOLENCE_SET] = CandidateSet(name=SEED_VIOLENCE_SET, ids=ids, citation=None, from_seeds=True,
+                                                user_sources=tuple(sources),
+                                                user_cities=tuple(i for i in ids if i not in seeds))
     order = [DEFAULT_CANDIDATE_SET, *[n for n in built if n != DEFAULT_CANDIDATE_SET]]
     return {**{n: built[n] for n in order}, **official_sets()}
 

@@ -33,6 +33,7 @@ __all__ = [
     "PIKE_QUOTE",
     "VIOLENT_EVENT_TYPES",
     "violence_city_ids",
+    "violent_city",
     "candidate_ids",
     "count_curve",
     "kazakh_cities",
@@ -87,30 +88,37 @@ def _distances(ids: Sequence[str], neighbours: tuple[str, ...]) -> np.ndarray:
     return np.array([table[i] for i in ids], dtype=float)
 
 
-def violence_city_ids(events: Iterable[tuple[str, str]] = ()) -> list[str]:
+def violent_city(kind: str, place_id: str) -> str | None:
+    """The Kazakh city an event of type ``kind`` at ``place_id`` ties to violence, or None.
+
+    A landmark counts for the city it lies within; a region, a country, a city abroad or a
+    type outside :data:`VIOLENT_EVENT_TYPES` ties no city.
+    """
+    if kind not in VIOLENT_EVENT_TYPES:
+        return None
+    gz = load_gazetteer()
+    place = gz.get(place_id)
+    if place.kind == "landmark" and place.admin1.startswith("gn:"):
+        place = gz.get(place.admin1)  # a landmark's admin1 holds the city it lies within
+    return place.id if place.kind == "city" and place.country == "KZ" else None
+
+
+def violence_city_ids(events: Iterable[tuple[str, ...]] = ()) -> list[str]:
     """Cities the coded events tie to violence: the seed catalogue's, plus ``events``.
 
     Parameters
     ----------
-    events : iterable of (type, place id)
-        More coded events (a user's store: ``geodata.layers.user_violence``).
+    events : iterable of (type, place id) or (type, place id, source id)
+        More coded events (a user's store: ``geodata.layers.user_violence``); a source id, when
+        given, is not used here.
 
     Returns
     -------
     list of str
         Gazetteer ids of Kazakh cities, sorted (a landmark counts for the city it is in).
     """
-    gz = load_gazetteer()
-    ids = set()
-    for kind, place_id in [*((ev.type, ev.place) for ev in load_catalogue().events), *events]:
-        if kind not in VIOLENT_EVENT_TYPES:
-            continue
-        place = gz.get(place_id)
-        if place.kind == "landmark" and place.admin1.startswith("gn:"):
-            place = gz.get(place.admin1)  # a landmark's admin1 holds the city it lies within
-        if place.kind == "city" and place.country == "KZ":
-            ids.add(place.id)
-    return sorted(ids)
+    pairs = [*((ev.type, ev.place) for ev in load_catalogue().events), *(ev[:2] for ev in events)]
+    return sorted({c for c in (violent_city(kind, place_id) for kind, place_id in pairs) if c is not None})
 
 
 def _seed_violence_ids() -> list[str]:

@@ -32,6 +32,26 @@ def test_default_set_is_the_19_largest_cities_first_in_the_list():
     assert sets["cities the seeds tie to violence"].from_seeds
 
 
+SHYMKENT, TARAZ, ALMATY = "gn:1518980", "gn:1516905", "gn:1526384"
+VIOLENCE = "cities the seeds tie to violence"
+
+
+@pytest.mark.parametrize("extra, origin", [
+    ((), "from the seed articles"),
+    # a riot in Shymkent (not in the seeds' set) from one source, and another source's riot in Almaty (already in it)
+    ((("riot", SHYMKENT, "user-a"), ("riot", ALMATY, "user-b")),
+     "from the seed articles and 2 user sources, which add 1 city"),
+    ((("riot", ALMATY, "user-b"),), "from the seed articles and 1 user source, which add no city"),
+    # an arrest is not violence: the source adds nothing to the set and is not counted
+    ((("arrest", TARAZ, "user-c"),), "from the seed articles"),
+    ((("riot", SHYMKENT),), "from the seed articles"),  # (type, place) pairs: no source to count
+])
+def test_the_violence_set_says_where_its_cities_come_from(extra, origin):
+    s = candidate_sets(extra)[VIOLENCE]
+    assert s.origin == origin and s.from_seeds
+    assert (SHYMKENT in s.ids) is any(e[:2] == ("riot", SHYMKENT) for e in extra)
+
+
 @pytest.mark.parametrize("label, names", [
     (PGO, ["Almaty", "Taldykorgan", "Taraz", "Shymkent", "Kyzylorda", "Ust-Kamenogorsk", "Aktobe", "Atyrau", "Semey"]),
     (TASS, ["Zhanaozen", "Aktau", "Almaty", "Atyrau", "Aktobe", "Oral", "Taraz", "Shymkent", "Kyzylorda", "Karagandy",

@@ -133,3 +133,19 @@ def test_method_and_caveats_are_shown_in_full(page):
     assert pike.caveats in bodies and pike.method in bodies
     for check in check_all():  # every other check's caveats, whole, not cut in a table cell
         assert check.caveats.replace("&", "&amp;") in bodies or check.caveats in bodies
+
+
+def test_the_violence_set_names_the_user_sources_that_add_cities(tmp_path, monkeypatch):
+    from geodata.claims.candidates import SEED_VIOLENCE_SET
+    from geodata.store import accept_suggestion, add_source, open_store, suggest_for_source
+
+    monkeypatch.setenv("QANTAR_DB", str(tmp_path / "store.sqlite3"))
+    query = {"cities": SEED_VIOLENCE_SET}
+    assert "This set: from the seed articles." in [c.value for c in claims_page(query).caption]
+    store = open_store(str(tmp_path / "store.sqlite3"))
+    src, _ = add_source(store, "Rioters set fire to the akimat in Shymkent on Wednesday.\n", title="Notes", outlet="O",
+                        date="2022-01-07")
+    accept_suggestion(store, suggest_for_source(store, src.id)[0].id, type="riot", place="gn:1518980")  # Shymkent
+    at = claims_page(query)
+    assert "This set: from the seed articles and 1 user source, which add 1 city." in [c.value for c in at.caption]
+    assert "Shymkent" in set(cities_table(at)["name"])

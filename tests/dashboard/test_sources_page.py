@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.escape import markdown_text
-from geodata.store import add_source, list_events, list_sources, open_store, sentences_of
+from geodata.store import add_source, list_events, list_sources, open_store, remove_event, sentences_of
 from tests.dashboard.apptest import event_list, map_args, run_app
 
 PAGE = "views/sources.py"
@@ -169,6 +169,45 @@ def test_removing_a_source_asks_first_and_leaves_no_events(db):
     assert "Removed" in at.success[0].value and "1 events" in at.success[0].value
     assert list_sources(open_store(db)) == [] and list_events(open_store(db)) == []
     assert "No source yet" in at.info[0].value
+
+
+def test_removing_an_event_asks_first_and_reopens_its_suggestion(db):
+    at = add(sources_page())
+    first, second = suggestion_ids(at)
+    click(at, f"accept_{first}")
+    click(at, f"accept_{second}")
+    kept, gone = list_events(open_store(db))
+    at.selectbox(key="event_remove_pick").select(gone.id).run()
+    assert at.button(key="remove_event").disabled  # nothing is removed without the confirm box
+    at.checkbox(key=f"event_remove_confirm_{gone.id}").check().run()
+    assert not at.button(key="remove_event").disabled
+    # A confirm box belongs to one event: picking another disarms the button.
+    at.selectbox(key="event_remove_pick").select(kept.id).run()
+    assert at.button(key="remove_event").disabled
+    at.selectbox(key="event_remove_pick").select(gone.id).run()
+    assert at.button(key="remove_event").disabled  # and back: asked again
+    at.checkbox(key=f"event_remove_confirm_{gone.id}").check().run()
+    click(at, "remove_event")
+    assert at.success[0].value == markdown_text(f"Removed event {gone.id}; it is off the map. "
+                                                "Its suggestion is open for review again.")
+    assert [e.id for e in list_events(open_store(db))] == [kept.id] and len(list_sources(open_store(db))) == 1
+    assert gone.suggestion_id in suggestion_ids(at)
+    assert at.selectbox(key="event_remove_pick").value == kept.id
+    # A fresh session's event list no longer has it.
+    other = run_app()
+    refs = set(event_list(other)["ref"])
+    assert f"events:{gone.id}" not in refs and f"events:{kept.id}" in refs
+
+
+def test_removing_an_event_another_session_removed_is_one_plain_line(db):
+    at = add(sources_page())
+    click(at, f"accept_{suggestion_ids(at)[0]}")
+    (ev,) = list_events(open_store(db))
+    at.checkbox(key=f"event_remove_confirm_{ev.id}").check().run()
+    remove_event(open_store(db), ev.id)  # another session, first
+    click(at, "remove_event")
+    (shown,) = errors(at)
+    assert f"no coded event {ev.id!r}" in shown and shown.startswith("`") and "\n" not in shown
 
 
 def test_your_document_page_prefills_the_new_source(db):
