@@ -45,7 +45,8 @@ CSS = """<style>
  box-shadow:0 0 0 1px #333,0 1px 3px rgba(0,0,0,.4);cursor:pointer;white-space:nowrap}
 .atlas-pin.light{color:#111}
 .atlas-pin.user{border:3px dotted #111}
-.atlas-pin.region{border-radius:3px;border:2px dashed #333;background:repeating-linear-gradient(45deg,#fff,#fff 3px,var(--c) 3px,var(--c) 6px);color:#111;text-shadow:0 0 2px #fff}
+.atlas-pin.region{border-radius:3px;border:2px dashed #333;background:repeating-linear-gradient(45deg,#fff,#fff 4px,var(--c) 4px,var(--c) 6px);color:#111}
+.atlas-pin.region span{background:#fff;border-radius:6px;padding:0 3px;line-height:14px;display:inline-block}
 .leaflet-marker-icon.atlas-place-icon{background:none;border:none}
 .leaflet-interactive:focus,.leaflet-marker-icon:focus,.leaflet-container:focus{outline:none}
 .leaflet-marker-icon:focus-visible .atlas-pin{outline:3px solid #1a73e8;outline-offset:2px}
@@ -84,7 +85,7 @@ _PINS = Template("""{% macro script(this, kwargs) %}
       (user ? ' user' : '');
     var colour = many ? '#333333' : d.colour;
     var icon = L.divIcon({className: 'atlas-place-icon', iconSize: null,
-      html: '<div class="' + cls + '" style="--c:' + colour + '">' + n + '</div>'});
+      html: '<div class="' + cls + '" style="--c:' + colour + '"><span>' + n + '</span></div>'});  // the count on a plain ground
     var m = L.marker([d.lat, d.lon], {icon: icon, keyboard: true, riseOnHover: true, title: label});
     m.bindTooltip(tip, {direction: 'auto', className: 'atlas-tip', opacity: 0.95});
     m.on('click', function(){ m.closeTooltip(); window.atlasSelect(ref); });
