@@ -1,4 +1,4 @@
-"""What the atlas map reports back: a click, a new view, the visible layers (st_folium's ``on_change``).
+"""What the atlas map reports back: a click, nothing else (st_folium's ``on_change``; the view stays in the browser).
 
 A module of its own, not a function of the page script, on purpose: a widget callback stays in the
 session's state for as long as the session lives, and a function defined in a page keeps that page's
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import maps, mapui, state
+from dashboard import state
 
 __all__ = ["MAP_KEY", "on_map_change"]
 
@@ -19,7 +19,7 @@ MAP_KEY = "atlas"  # the st_folium widget's key: its value is what the map last 
 
 
 def on_map_change() -> None:
-    """The map reported a click (``"<n> [ref]"``), a new view or new visible layers: select, remember."""
+    """The map reported a click (``"<mount>.<n> [ref]"``): the only thing it reports (its view stays in the browser)."""
     value = st.session_state.get(MAP_KEY) or {}
     tip = value.get("last_object_clicked_tooltip")
     if tip and tip != st.session_state.get("_last_click"):
@@ -27,4 +27,3 @@ def on_map_change() -> None:
         ref = state.parse_ref(tip)
         if ref:
             state.select(ref)
-    state.remember_map(value, maps.LAYER_KEYS, mapui.LAYERS_TAG)

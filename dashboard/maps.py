@@ -7,34 +7,31 @@ escaped (``dashboard.escape``) and carries no internal reference: each feature's
 travels as a property, and a click hands it to Python through ``window.atlasSelect``
 (``dashboard.mapui``), read back by ``dashboard.state.parse_ref``.
 
-New layers (e.g. place mentions from an uploaded document) are one more ``_add_*``
-function and one more entry in :func:`build_map`'s ``groups``.
+New layers are one more ``_add_*`` function and one more entry in :func:`build_map`'s
+``groups``; tooltips, features and the basemap come from ``dashboard.mapshapes``, the
+mentions layers from ``dashboard.mentionmap`` (which also draws the "Your document" map).
 """
 
 from __future__ import annotations
 
-import copy
 import math
 
 import folium
 import geopandas as gpd
-import numpy as np
 import pandas as pd
-import shapely
-import shapely.geometry
-from folium.utilities import JsCode
-import streamlit as st
 from shapely.geometry import MultiLineString, Point
 
 from dashboard import data, mapui
 from dashboard.escape import html_text
-from dashboard.serving import offline
+from dashboard.mapshapes import (CENTRE, FALLBACK_COLOUR, KAZAKHSTAN_BOUNDS, ZOOM, add_basemap, add_layer, feature,
+                                 tooltip_html)
+from dashboard.mentionmap import add_mentions
 from geodata.claims import PikeResult
 from geodata.layers import flat_text
 from geodata.places import PRECISION_WORDS, place_groups, stand_ins, type_label
 
-__all__ = ["DEFAULT_LAYERS", "LAYER_KEYS", "PRECISION_STYLE", "atlas_map", "TYPE_COLOURS", "NEIGHBOUR_COLOURS", "build_map",
-           "build_mentions_map", "group_points", "highlight", "tooltip_html"]
+__all__ = ["DEFAULT_LAYERS", "LAYER_KEYS", "NEIGHBOUR_COLOURS", "PRECISION_STYLE", "TYPE_COLOURS", "build_map",
+           "group_points", "highlight"]
 
 # One colour per event type (geodata.schemas.EVENT_TYPES); violence in reds, the state's
 # measures in blues, politics in purples, the rest in greens and greys.
@@ -57,7 +54,6 @@ TYPE_COLOURS = {
     "restoration": "#1b7837",
     "peaceful": "#a6dba0",
 }
-FALLBACK_COLOUR = "#666666"
 NEIGHBOUR_COLOURS = {
     "China": "#d73027",
     "Kyrgyzstan": "#fc8d59",
@@ -75,23 +71,6 @@ PRECISION_STYLE = {
 # Layer keys (the URL's ``layers``), in the layer control's order, and those shown at first.
 LAYER_KEYS = ("demonyms", "mentions", "claim", "borders", "troops", "places", "checks", "events")
 DEFAULT_LAYERS = ("borders", "troops", "events")
-CENTRE = (48.0, 67.0)
-ZOOM = 4
-KAZAKHSTAN_BOUNDS = [[40.5, 46.5], [55.5, 87.5]]  # (lat, lon) south-west, north-east: the initial view
-SEA = "#dbe9f2"
-
-
-TIP_CHARS = 90  # a tooltip line longer than this is cut: the panel has the full text
-
-
-def tooltip_html(title: str, lines: list[str], ref: str | None = None) -> str:
-    """Compact, escaped tooltip HTML: a bold title and short detail lines, no internal reference.
-
-    ``ref`` is accepted for callers that still pass it and ignored: references travel as a
-    feature property, never in text a reader sees.
-    """
-    body = "".join(f"<br>{html_text(_cut(str(line), TIP_CHARS))}" for line in lines if line)
-    return f"<b>{html_text(_cut(str(title), TIP_CHARS))}</b>{body}"
 
 
 def _dates(row) -> str:
@@ -99,47 +78,6 @@ def _dates(row) -> str:
     span = start if start == end or not end else f"{start} to {end}"
     precision = row.get("date_precision", "")
     return f"{span} ({precision})" if precision and precision != "day" else span
-
-
-# Tooltips are bound in the browser from each feature's pre-escaped ``tip`` property: one
-# GeoJson element per layer instead of a folium element per marker, which keeps building
-# and rendering the map fast (each folium element compiles its own template).
-BIND_TOOLTIP = JsCode(
-    "function(feature, layer) { layer.bindTooltip(feature.properties.tip, {sticky: true, direction: 'auto', "
-    "className: 'atlas-tip', opacity: 0.95}); if (feature.properties.ref) { layer.on('click', function() { "
-    "layer.closeTooltip(); window.atlasSelect(feature.properties.ref); }); } }"
-)
-
-
-def _feature(fid: str, geom, tip: str, ref: str | None = None) -> dict:
-    """A display feature: geometry rounded to 5 decimals (about 1 m), the tooltip and its reference.
-
-    Only the escaped tooltip travels to the browser: raw source text never enters the map script.
-    ``ref`` (``layer:id``, default ``fid``) is what a click selects.
-    """
-    return {"type": "Feature", "id": fid, "geometry": shapely.geometry.mapping(shapely.transform(geom, lambda xy: np.round(xy, 5))),
-            "properties": {"tip": tip, "ref": html_text(ref or fid)}}
-
-
-def _layer(group: folium.FeatureGroup, features: list[dict], styles: dict[str, dict], *, points: bool) -> None:
-    """Add one GeoJson element holding ``features``, each styled by ``styles[feature id]``."""
-    if not features:
-        return
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        style_function=lambda f: styles[f["id"]],
-        marker=folium.CircleMarker() if points else None,
-        on_each_feature=BIND_TOOLTIP,
-    ).add_to(group)
-
-
-def _add_basemap(m: folium.Map, outlines: gpd.GeoDataFrame) -> None:
-    def style(feature):
-        kz = feature["properties"].get("iso_a2") == "KZ"
-        return {"fillColor": "#fffdf3" if kz else "#f2efe9", "color": "#8a8a8a", "weight": 1.2 if kz else 0.6, "fillOpacity": 1}
-
-    data = outlines[["iso_a2", "geometry"]] if "iso_a2" in outlines else outlines[["geometry"]]
-    folium.GeoJson(data, name="Country outlines", style_function=style, interactive=False, control=False).add_to(m)
 
 
 REGION_RING_PX = 34  # a region-level place: a dashed, hatched ring this big, never read as a city
@@ -187,7 +125,7 @@ def _add_events(group: folium.FeatureGroup, events: gpd.GeoDataFrame) -> None:
     rings = [p for p in points if p["kind"] == "region"]
     if rings:
         # The region's extent is not in our data (no region polygons): a large dashed ring says "somewhere here".
-        feats = [_feature(p["ref"], Point(p["lon"], p["lat"]), p["tip"]) for p in rings]
+        feats = [feature(p["ref"], Point(p["lon"], p["lat"]), p["tip"]) for p in rings]
         folium.GeoJson(
             {"type": "FeatureCollection", "features": feats}, interactive=False,
             marker=folium.CircleMarker(radius=REGION_RING_PX),
@@ -228,10 +166,10 @@ def _add_troops(group: folium.FeatureGroup, troops: gpd.GeoDataFrame) -> None:
         standins = stand_ins(row._asdict())
         lines = [*standins, f"{row.origin_name} to {row.destination_name}", _dates(row._asdict()),
                  f"size: {flat_text('sizes', row.sizes)}"]
-        features.append(_feature(ref, shape, tooltip_html(f"{row.contributor}: {row.description}", lines, ref)))
+        features.append(feature(ref, shape, tooltip_html(f"{row.contributor}: {row.description}", lines, ref)))
         styles[ref] = {"color": "#7f0000", "weight": 3, "opacity": 0.8, "dashArray": "8 6" if standins else None,
                        "className": "atlas-troop atlas-standin" if standins else "atlas-troop"}
-    _layer(group, features, styles, points=False)
+    add_layer(group, features, styles, points=False)
 
 
 def _add_places(group: folium.FeatureGroup, places: gpd.GeoDataFrame) -> None:
@@ -240,10 +178,10 @@ def _add_places(group: folium.FeatureGroup, places: gpd.GeoDataFrame) -> None:
         if row.geometry is None or row.geometry.is_empty:
             continue
         ref = f"places:{row.id}"
-        features.append(_feature(ref, row.geometry, tooltip_html(str(row.name), [str(row.kind), str(row.source)], ref)))
+        features.append(feature(ref, row.geometry, tooltip_html(str(row.name), [str(row.kind), str(row.source)], ref)))
         styles[ref] = {"radius": 3, "color": "#444444", "weight": 1, "fill": True, "fillColor": "#ffffff",
                        "fillOpacity": 1, "className": "atlas-place"}
-    _layer(group, features, styles, points=True)
+    add_layer(group, features, styles, points=True)
 
 
 def _add_borders(group: folium.FeatureGroup, borders: gpd.GeoDataFrame) -> None:
@@ -253,10 +191,10 @@ def _add_borders(group: folium.FeatureGroup, borders: gpd.GeoDataFrame) -> None:
         # Display only: about 500 m simplification; distances use the full lines (geodata.borders).
         shape = row.geometry.simplify(0.005)
         tip = tooltip_html(f"Border with {row.neighbour}", [f"{row.length_km:,.0f} km (Natural Earth 1:10m)"], ref)
-        features.append(_feature(ref, shape, tip))
+        features.append(feature(ref, shape, tip))
         styles[ref] = {"color": NEIGHBOUR_COLOURS.get(row.neighbour, FALLBACK_COLOUR), "weight": 4, "opacity": 0.9,
                        "className": "atlas-border"}
-    _layer(group, features, styles, points=False)
+    add_layer(group, features, styles, points=False)
 
 
 VERDICT_COLOURS = {"supported": "#1a9850", "partly": "#fee08b", "not supported": "#d73027", "cannot be checked": "#bababa"}
@@ -274,10 +212,10 @@ def _add_claim_checks(group: folium.FeatureGroup, checks: gpd.GeoDataFrame) -> N
         points = list(geom.geoms) if geom.geom_type == "MultiPoint" else [geom]
         for i, p in enumerate(points):
             fid = f"{ref}#{i}"
-            features.append(_feature(fid, p, tip))
+            features.append(feature(fid, p, tip))
             styles[fid] = {"radius": 8, "color": VERDICT_COLOURS.get(row.verdict, FALLBACK_COLOUR), "weight": 4,
                            "fill": True, "fillColor": "#ffffff", "fillOpacity": 0.6, "className": "atlas-check"}
-    _layer(group, features, styles, points=True)
+    add_layer(group, features, styles, points=True)
 
 
 def _add_claim(group: folium.FeatureGroup, bands: gpd.GeoDataFrame | None, cities: pd.DataFrame | None, result: PikeResult | None) -> None:
@@ -296,57 +234,10 @@ def _add_claim(group: folium.FeatureGroup, bands: gpd.GeoDataFrame | None, citie
         counted = c.id in close
         lines = [f"{km.get(c.id, float('nan')):,.1f} km from the chosen borders",
                  "counted as close" if counted else "not close", f"population {int(c.population):,}"]
-        features.append(_feature(ref, Point(c.lon, c.lat), tooltip_html(c.name, lines, ref)))
+        features.append(feature(ref, Point(c.lon, c.lat), tooltip_html(c.name, lines, ref)))
         styles[ref] = {"radius": 5, "color": "#b35806" if counted else "#555555", "weight": 2, "fill": True,
                        "fillColor": "#fdb863" if counted else "#ffffff", "fillOpacity": 0.9, "className": "atlas-city"}
-    _layer(group, features, styles, points=True)
-
-
-MENTION_SENTENCE_CHARS = 240  # a tooltip shows the first sentence, cut to this many characters
-
-
-def _cut(text: str, limit: int = MENTION_SENTENCE_CHARS) -> str:
-    """``text`` cut to ``limit`` characters, with an ellipsis."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _add_mentions(group: folium.FeatureGroup, places: gpd.GeoDataFrame | None, layer: str = "mentions",
-                  colour: str = "#1f78b4") -> None:
-    """Places named in a text (``geodata.mentions.places_mentioned``): size grows with the mention count."""
-    if places is None:
-        return
-    features, styles = [], {}
-    for row in places.itertuples(index=False):
-        # Macro-regions, seas and historic states ("Central Asia", "the Soviet Union") are not
-        # points: they stay in the mentions table, never a marker on the map.
-        if row.geometry is None or row.geometry.is_empty or row.kind == "area":
-            continue
-        ref = f"{layer}:{row.id}"
-        where = f" in {flat_text('sources', row.sources)}" if len(row.sources) else ""
-        lines = [f"{row.kind}, named {row.mentions} time{'s' if row.mentions != 1 else ''}{where}",
-                 f"as: {flat_text('surfaces', row.surfaces)}", _cut(row.sentences[0]) if len(row.sentences) else ""]
-        features.append(_feature(ref, row.geometry, tooltip_html(str(row.name), lines, ref)))
-        styles[ref] = {"radius": min(4 + 2 * math.sqrt(row.mentions), 16), "color": colour, "weight": 1, "fill": True,
-                       "fillColor": colour, "fillOpacity": 0.35, "className": f"atlas-{layer[:-1]}"}
-    _layer(group, features, styles, points=True)
-
-
-def build_mentions_map(places: gpd.GeoDataFrame, *, outlines: gpd.GeoDataFrame, assets: tuple[list, list]) -> folium.Map:
-    """A map of one document's mentioned places alone (the "Your document" page), fitted to them."""
-    m = folium.Map(location=CENTRE, zoom_start=ZOOM, tiles=None, control_scale=True, min_zoom=2)
-    m.default_js, m.default_css = assets
-    m.get_root().header.add_child(folium.Element(f"<style>.leaflet-container{{background:{SEA};}}</style>"))
-    _add_basemap(m, outlines)
-    group = folium.FeatureGroup(name="Places named in your document")
-    _add_mentions(group, places, layer="uploads", colour="#6a3d9a")
-    group.add_to(m)
-    if len(places):
-        lon0, lat0, lon1, lat1 = places.total_bounds
-        pad = 1.0  # degrees: a single place still gets a regional view
-        m.fit_bounds([[lat0 - pad, lon0 - pad], [lat1 + pad, lon1 + pad]], max_zoom=6)
-    else:
-        m.fit_bounds(KAZAKHSTAN_BOUNDS)
-    return m
+    add_layer(group, features, styles, points=True)
 
 
 def build_map(
@@ -389,12 +280,12 @@ def build_map(
     m.get_root().header.add_child(folium.Element(mapui.CSS))
     m.fit_bounds(KAZAKHSTAN_BOUNDS)
     mapui.GroupRegistry().add_to(m)
-    _add_basemap(m, outlines)
+    add_basemap(m, outlines)
     # (key, name, add). Mentions sit lowest; which layers show at first is DEFAULT_LAYERS (the
     # claim layers belong to Pike's claim: off here, a click away in the layer control).
     groups = [
-        ("demonyms", "Mentions: demonyms", lambda g: _add_mentions(g, demonyms, layer="demonyms", colour="#a6cee3")),
-        ("mentions", "Mentions", lambda g: _add_mentions(g, mentions)),
+        ("demonyms", "Mentions: demonyms", lambda g: add_mentions(g, demonyms, layer="demonyms", colour="#a6cee3")),
+        ("mentions", "Mentions", lambda g: add_mentions(g, mentions)),
         ("claim", f"Claim: within {claim_label}", lambda g: _add_claim(g, bands, cities, claim_result)),
         ("borders", "Borders by neighbour", lambda g: _add_borders(g, layers["borders"])),
         ("troops", "Troop movements", lambda g: _add_troops(g, layers["troops"])),
@@ -445,42 +336,3 @@ def highlight(ref: str | None, layers: dict[str, gpd.GeoDataFrame], cities: pd.D
         marker=folium.CircleMarker(radius=18), style_function=lambda _f: style,
     ).add_to(group)
     return group
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _shared_atlas_map(filter_args: tuple, km: float, neighbour_set: str, candidate_set: str, base_url_path: str,
-                      store_version: str = "") -> folium.Map:
-    # Shared between sessions: never handed out, only copied (see atlas_map).
-    date_from, date_to, sources_, types = filter_args
-    mentioned, demonyms = data.mentioned_places(sources_)
-    result = data.pike(km, neighbour_set, candidate_set)
-    return build_map(
-        {**data.view_layers(date_from, date_to, sources_, types), "mentions": mentioned, "demonyms": demonyms},
-        outlines=data.basemap(),
-        assets=offline.local_assets(base_url_path),
-        bands=data.border_bands(km, neighbour_set),
-        cities=data.candidate_places(candidate_set),
-        claim_result=result,
-        claim_label=f"{km} km of {neighbour_set}",
-        mentions=mentioned,
-        demonyms=demonyms,
-    )
-
-
-def atlas_map(filter_args: tuple, km: float, neighbour_set: str, candidate_set: str, base_url_path: str = "") -> folium.Map:
-    """The atlas map for one view, built once and copied for each run.
-
-    A copy because st_folium renumbers the map's elements in place while it renders
-    (``streamlit_folium._generate_leaflet_string``): a map shared between sessions must
-    never reach it. Copying takes about a quarter of the time of building.
-
-    Parameters
-    ----------
-    filter_args : tuple
-        ``Filters.args()``: ISO dates, article ids (or None), event types (or None).
-    km, neighbour_set, candidate_set
-        The claim settings (threshold, ``geodata.claims.NEIGHBOUR_SETS`` and ``CANDIDATE_SETS`` names).
-    base_url_path : str
-        Streamlit's ``server.baseUrlPath``, for the local Leaflet URLs.
-    """
-    return copy.deepcopy(_shared_atlas_map(filter_args, km, neighbour_set, candidate_set, base_url_path, data.version()))

@@ -1,33 +1,39 @@
 """What the atlas map does in the browser: place markers, selection, view and layer state, legend.
 
 The map's script is cached per filtered view; everything that changes while a reader works
-(zoom, centre, visible layers) is *not* in it, so panning or toggling a layer never remounts
-the map. Instead:
+(zoom, centre, visible layers) is *not* in it, and never reaches Python: panning, zooming or
+toggling a layer neither remounts the map nor reruns the script. Instead:
 
 * :class:`PlaceMarkers` draws one keyboard-reachable marker per place group (a count in a
   badge, an accessible name, Enter or Space selects it).
 * :class:`Workspace` defines ``window.atlasSelect(ref)``: a click (or a key) hands the
-  feature's reference to streamlit-folium as ``last_object_clicked_tooltip`` (``"<n> [ref]"``,
-  a counter so a second click on the same marker still counts); tooltips themselves carry no
-  reference. It restores the view and the visible layers from ``<meta>`` tags that
-  :func:`view_meta` puts in the map's header for each run (the header is not part of the
-  map's identity, so it never remounts it), and reports the visible layers as
-  ``selected_tags`` (``["@layers", key, ...]``) with every overlay change.
+  feature's reference to streamlit-folium as ``last_object_clicked_tooltip``
+  (``"<mount>.<n> [ref]"``, new for every click), the only value the page asks the map to
+  return, so a click is the only map event that reruns the script. Tooltips themselves carry
+  no reference. The view lives in the Streamlit page's URL (``zoom``, ``lat``, ``lon``,
+  ``layers``): the map reads it when it mounts (a reload, a shared link, a filter change that
+  rebuilt it) and writes it with ``history.replaceState`` after every move and layer toggle;
+  :data:`PAGE_HOOK` keeps it there when Streamlit rewrites the URL. A link without a view (an
+  event-list row) gets the tab's last view (``sessionStorage``). Its "Copy link" control
+  copies the page's URL as it is at that moment.
 * :func:`legend_html`: event types in words, place precision and line styles.
 """
 
 from __future__ import annotations
 
-import folium
+import json
+
 from branca.element import MacroElement
 from jinja2 import Template
 
 from dashboard.escape import html_text
 from geodata.places import type_label
 
-__all__ = ["CSS", "GroupRegistry", "LAYERS_TAG", "PlaceMarkers", "Workspace", "legend_html", "view_meta"]
+__all__ = ["CSS", "GroupRegistry", "PAGE_HOOK", "PlaceMarkers", "VIEW_PARAMS", "Workspace", "ZOOM_RANGE", "legend_html"]
 
-LAYERS_TAG = "@layers"
+# The map view in the page's URL (zoom, centre, visible layers as a comma list) and the zooms it may ask for.
+VIEW_PARAMS = ("zoom", "lat", "lon", "layers")
+ZOOM_RANGE = (2, 18)
 CSS = """<style>
 .leaflet-container{background:#dbe9f2;font-family:system-ui,sans-serif}
 .leaflet-control-layers{font-size:12px;line-height:1.35}.leaflet-control-layers-expanded{padding:3px 6px}
@@ -39,7 +45,8 @@ CSS = """<style>
  box-shadow:0 0 0 1px #333,0 1px 3px rgba(0,0,0,.4);cursor:pointer;white-space:nowrap}
 .atlas-pin.light{color:#111}
 .atlas-pin.user{border:3px dotted #111}
-.atlas-pin.region{border-radius:3px;border:2px dashed #333;background:repeating-linear-gradient(45deg,#fff,#fff 3px,var(--c) 3px,var(--c) 6px);color:#111;text-shadow:0 0 2px #fff}
+.atlas-pin.region{border-radius:3px;border:2px dashed #333;background:repeating-linear-gradient(45deg,#fff,#fff 4px,var(--c) 4px,var(--c) 6px);color:#111}
+.atlas-pin.region span{background:#fff;border-radius:6px;padding:0 3px;line-height:14px;display:inline-block}
 .leaflet-marker-icon.atlas-place-icon{background:none;border:none}
 .leaflet-interactive:focus,.leaflet-marker-icon:focus,.leaflet-container:focus{outline:none}
 .leaflet-marker-icon:focus-visible .atlas-pin{outline:3px solid #1a73e8;outline-offset:2px}
@@ -51,6 +58,10 @@ CSS = """<style>
 .atlas-legend i{display:inline-block;width:10px;height:10px;border-radius:5px;margin-right:4px;vertical-align:-1px}
 .atlas-legend .ln{display:inline-block;width:22px;border-top:3px solid #7f0000;margin-right:4px;vertical-align:3px}
 .atlas-legend .ln.dash{border-top-style:dashed}
+.atlas-share{background:#fff;padding:3px 5px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);font-size:12px;max-width:260px}
+.atlas-share button{font:inherit;cursor:pointer;border:1px solid #999;border-radius:3px;background:#fff;padding:1px 6px}
+.atlas-share input{display:block;width:240px;margin-top:3px;font-size:11px}.atlas-share input[hidden]{display:none}
+.atlas-share-note{margin-left:4px;color:#1b7837}
 .atlas-legend .sq{border-radius:2px;border:1px dashed #333;background:repeating-linear-gradient(45deg,#fff,#fff 2px,#999 2px,#999 4px)}
 </style>"""
 
@@ -74,7 +85,7 @@ _PINS = Template("""{% macro script(this, kwargs) %}
       (user ? ' user' : '');
     var colour = many ? '#333333' : d.colour;
     var icon = L.divIcon({className: 'atlas-place-icon', iconSize: null,
-      html: '<div class="' + cls + '" style="--c:' + colour + '">' + n + '</div>'});
+      html: '<div class="' + cls + '" style="--c:' + colour + '"><span>' + n + '</span></div>'});  // the count on a plain ground
     var m = L.marker([d.lat, d.lon], {icon: icon, keyboard: true, riseOnHover: true, title: label});
     m.bindTooltip(tip, {direction: 'auto', className: 'atlas-tip', opacity: 0.95});
     m.on('click', function(){ m.closeTooltip(); window.atlasSelect(ref); });
@@ -104,35 +115,89 @@ _PINS = Template("""{% macro script(this, kwargs) %}
 })();
 {% endmacro %}""")
 
+# Installed once in the Streamlit page (the component iframe is same-origin): Streamlit rewrites the
+# page's URL from the query string it last heard from the server, which never holds the view (the
+# view never reaches the server), so every URL Streamlit writes on the map's page gets the current
+# view merged back in. ``window.__atlasView`` is "<path>?<view params>", a plain string so that it
+# outlives a remounted iframe; a write for another page's path is left alone.
+PAGE_HOOK = """
+var KEYS = %s, h = window.history, push = h.pushState, replace = h.replaceState;
+function key(part) { try { return decodeURIComponent(part.split('=')[0]); } catch (e) { return part; } }
+function merge(url) {
+  var v = window.__atlasView;
+  if (typeof v !== 'string' || url === undefined || url === null) return url;
+  var u = new URL(String(url), location.href), i = v.indexOf('?');
+  if (u.pathname !== v.slice(0, i)) return url;
+  var kept = u.search.slice(1).split('&').filter(function (p) { return p && KEYS.indexOf(key(p)) < 0; });
+  u.search = kept.concat(v.slice(i + 1).split('&')).join('&');
+  return u.pathname + u.search + u.hash;
+}
+h.pushState = function (state, title, url) {
+  var m = merge(url);  // Streamlit pushes whenever its query string differs from the page's: not a new entry
+  if (m !== undefined && m !== null && new URL(String(m), location.href).href === location.href) return replace.call(h, state, title, m);
+  return push.call(h, state, title, m);
+};
+h.replaceState = function (state, title, url) { return replace.call(h, state, title, merge(url)); };
+"""
+
 _WORKSPACE = Template("""{% macro script(this, kwargs) %}
 (function(){
   var map = {{ this._parent.get_name() }};
-  var clicks = 0;
-  function meta(name){ var el = document.querySelector('meta[name="' + name + '"]'); return el ? el.content : null; }
-  function report(){ map.fire('moveend'); }
+  var groups = window.atlasGroups || {};
+  var KEYS = {{ this.params|tojson }}, ZOOM = {{ this.zoom_range|tojson }}, STORE = 'atlas-view';
+  var mount = Math.random().toString(36).slice(2, 8), clicks = 0;
+  // The Streamlit page that holds this iframe, when reachable (same origin): its URL keeps the view.
+  var host = (function(){
+    try {
+      var p = window.parent;
+      if (!p || p === window || !p.location.href) return null;
+      if (!p.__atlasHook) { new p.Function({{ this.hook|tojson }})(); p.__atlasHook = true; }
+      return p;
+    } catch (e) { return null; }
+  })();
+  // A click (or a key) is the only thing this map reports to Python (returned_objects): the mount id and
+  // a counter make every click new, also the first click in a remounted map.
   window.atlasSelect = function(ref){
     clicks += 1;
     setTimeout(function(){
       var g = window.__GLOBAL_DATA__; if (!g) return;
-      g.last_object_clicked_tooltip = clicks + ' [' + ref + ']'; report();
+      g.last_object_clicked_tooltip = mount + '.' + clicks + ' [' + ref + ']';
+      map.fire('moveend');  // streamlit-folium sends its value on moveend
     }, 0);
   };
-  var groups = window.atlasGroups || {};
-  var wanted = meta('atlas-layers');
-  if (wanted !== null) {
-    var keep = wanted ? wanted.split(',') : [];
+  function number(s){ if (s === null || !s.trim()) return null; var x = Number(s); return isFinite(x) ? x : null; }
+  function parse(search){
+    var q = new URLSearchParams(search || ''), z = number(q.get('zoom')), lat = number(q.get('lat')), lon = number(q.get('lon'));
+    z = z === null ? null : Math.trunc(z);
+    var ok = z !== null && z >= ZOOM[0] && z <= ZOOM[1] && lat !== null && Math.abs(lat) <= 90 && lon !== null && Math.abs(lon) <= 180;
+    return {any: KEYS.some(function(k){ return q.has(k); }), view: ok ? [z, lat, lon] : null,
+            layers: q.has('layers') ? q.get('layers').split(',').filter(function(k){ return groups.hasOwnProperty(k); }) : null};
+  }
+  function visible(){ return Object.keys(groups).filter(function(k){ return map.hasLayer(groups[k]); }); }
+  function params(){
+    var c = map.getCenter();
+    return 'zoom=' + map.getZoom() + '&lat=' + (+c.lat.toFixed(4)) + '&lon=' + (+c.lng.toFixed(4)) + '&layers=' + visible().join(',');
+  }
+  function save(){
+    if (!host) return;
+    var p = params();
+    host.__atlasView = host.location.pathname + '?' + p;
+    try { host.sessionStorage.setItem(STORE, p); } catch (e) {}
+    host.history.replaceState(host.history.state, '', host.location.pathname + host.location.search + host.location.hash);
+  }
+  // The view the URL holds; a URL without one (a link that left it out) gets this tab's last view.
+  var start = parse(host ? host.location.search : '');
+  if (!start.any && host) { try { start = parse(host.sessionStorage.getItem(STORE)); } catch (e) {} }
+  if (start.layers !== null) {
     Object.keys(groups).forEach(function(k){
-      var on = keep.indexOf(k) >= 0;
+      var on = start.layers.indexOf(k) >= 0;
       if (on && !map.hasLayer(groups[k])) map.addLayer(groups[k]);
       if (!on && map.hasLayer(groups[k])) map.removeLayer(groups[k]);
     });
   }
-  var view = meta('atlas-view');
-  if (view) { var v = view.split(','); map.setView([+v[1], +v[2]], +v[0], {animate: false}); }
-  function visible(){ return ['{{ this.tag }}'].concat(Object.keys(groups).filter(function(k){ return map.hasLayer(groups[k]); })); }
-  function layersChanged(){ var g = window.__GLOBAL_DATA__; if (g) { g.selected_tags = visible(); report(); } }
-  map.on('overlayadd overlayremove', layersChanged);
-  setTimeout(function(){ var g = window.__GLOBAL_DATA__; if (g) g.selected_tags = visible(); }, 0);
+  if (start.view) map.setView([start.view[1], start.view[2]], start.view[0], {animate: false});
+  if (start.view || start.layers !== null) save();
+  map.on('moveend overlayadd overlayremove', save);
   // Paths are selected with the mouse; the keyboard reaches the place markers. No focus box on a click.
   map.getPane('overlayPane').addEventListener('mousedown', function(e){ if (e.target.blur) setTimeout(function(){ e.target.blur(); }, 0); });
   var legend = L.control({position: 'topleft'});
@@ -144,6 +209,27 @@ _WORKSPACE = Template("""{% macro script(this, kwargs) %}
     return div;
   };
   legend.addTo(map);
+  // "Copy link": the page's URL as it is now (filters, day, selection, and the view just saved).
+  var share = L.control({position: 'bottomright'});
+  share.onAdd = function(){
+    var div = L.DomUtil.create('div', 'atlas-share');
+    div.innerHTML = '<button type="button" class="atlas-share-button">Copy link</button>' +
+      '<input class="atlas-share-url" readonly hidden aria-label="Link to this view"><span class="atlas-share-note" role="status"></span>';
+    var button = div.querySelector('button'), input = div.querySelector('input'), note = div.querySelector('span');
+    button.title = 'Copy a link to this view: filters, day, zoom, centre, layers and selection';
+    button.onclick = function(){
+      save();
+      var url = host ? host.location.href : '';
+      input.value = url; input.hidden = false; input.focus(); input.select();
+      function done(ok){ note.textContent = ok ? 'Link copied' : 'Press Ctrl+C to copy'; }
+      function fallback(){ try { done(document.execCommand('copy')); } catch (e) { done(false); } }
+      if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(url).then(function(){ done(true); }, fallback);
+      else fallback();
+    };
+    L.DomEvent.disableClickPropagation(div); L.DomEvent.disableScrollPropagation(div);
+    return div;
+  };
+  share.addTo(map);
 })();
 {% endmacro %}""")
 
@@ -199,7 +285,13 @@ class PlaceMarkers(MacroElement):
 
 
 class Workspace(MacroElement):
-    """Selection, view and layer state, and the legend, for one map (see the module docstring)."""
+    """Selection, view and layer state in the page's URL, the legend and "Copy link" (see the module docstring).
+
+    Parameters
+    ----------
+    legend : str
+        The legend's HTML (:func:`legend_html`).
+    """
 
     _template = _WORKSPACE
 
@@ -207,7 +299,9 @@ class Workspace(MacroElement):
         super().__init__()
         self._name = "Workspace"
         self.legend = legend
-        self.tag = LAYERS_TAG
+        self.params = list(VIEW_PARAMS)
+        self.zoom_range = list(ZOOM_RANGE)
+        self.hook = PAGE_HOOK % json.dumps(list(VIEW_PARAMS))
 
 
 def legend_html(type_colours: dict[str, str], present: list[str]) -> str:
@@ -225,15 +319,3 @@ def legend_html(type_colours: dict[str, str], present: list[str]) -> str:
         '<div><span class="ln" style="border-color:#4575b4"></span>land border, by neighbour</div>'
         '</details>'
     )
-
-
-def view_meta(fmap: folium.Map, *, zoom: int | None, lat: float | None, lon: float | None,
-              layers: tuple[str, ...] | None) -> None:
-    """Put this run's view and visible layers in the map's header (read once when the map mounts)."""
-    header = fmap.get_root().header
-    if zoom is not None and lat is not None and lon is not None:
-        header.add_child(folium.Element(f'<meta name="atlas-view" content="{int(zoom)},{float(lat):.5f},{float(lon):.5f}">'))
-    if layers is not None:
-        content = html_text(",".join(layers))
-        header.add_child(folium.Element(f'<meta name="atlas-layers" content="{content}">'))
-

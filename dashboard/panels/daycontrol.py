@@ -13,7 +13,7 @@ import time
 
 import streamlit as st
 
-from dashboard.state import Filters
+from dashboard.settings import Filters
 
 __all__ = ["ALL_DAYS", "DAY_KEY", "STEP_SECONDS", "day_control", "day_filters"]
 

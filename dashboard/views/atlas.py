@@ -9,9 +9,8 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import streamlit as st
-from streamlit_folium import st_folium
 
-from dashboard import data, maps, mapui, state
+from dashboard import data, mapframe, maps, mapui, state
 from dashboard.mapreport import MAP_KEY, on_map_change
 from dashboard.panels import daycontrol, eventlist, evidence, places
 
@@ -26,8 +25,12 @@ LAYOUT_CSS = """<style>
 
 
 def _link(ref: str) -> str:
-    """This view's URL with ``ref`` selected (for the event list's rows)."""
-    query = {k: st.query_params.get_all(k) for k in st.query_params}
+    """This view's URL with ``ref`` selected (for the event list's rows).
+
+    Without the map's view: Python never hears of it after the first run, so the URL's copy
+    here may be old; the map restores the tab's current view instead (``dashboard.mapui``).
+    """
+    query = {k: st.query_params.get_all(k) for k in st.query_params if k not in mapui.VIEW_PARAMS}
     query[state.SELECTED_PARAM] = [ref]
     return "?" + urlencode(query, doseq=True)
 
@@ -49,24 +52,16 @@ mentioned, demonyms = data.mentioned_places(view.filters.sources)
 layers = {**data.view_layers(*shown.args()), "mentions": mentioned, "demonyms": demonyms}
 result = data.pike(claim.km, claim.neighbours, claim.cities)
 cities = data.candidate_places(claim.cities)
-map_view = state.map_view(maps.LAYER_KEYS)
-fmap = maps.atlas_map(shown.args(), claim.km, claim.neighbours, claim.cities, st.get_option("server.baseUrlPath") or "")
-mapui.view_meta(fmap, zoom=map_view.zoom, lat=map_view.lat, lon=map_view.lon, layers=map_view.layers)
+frame = mapframe.atlas_frame(shown.args(), claim.km, claim.neighbours, claim.cities, st.get_option("server.baseUrlPath") or "")
 events = layers["events"]
 when = "all days" if day == daycontrol.ALL_DAYS else f"{shown.date_from:%d %b %Y}"
 with map_slot:
-    st_folium(
-        fmap,
-        render=False,  # st_folium renders the map's own elements anyway; its extra whole-page pass costs ~50 ms, same output
-        key=MAP_KEY,
-        height=MAP_HEIGHT,
-        use_container_width=True,
-        returned_objects=["last_object_clicked_tooltip", "zoom", "center", "selected_tags"],
-        feature_group_to_add=maps.highlight(selected, layers, cities),
-        on_change=on_map_change,  # a module's function: one defined here would keep this page's namespace
-    )
+    # Only a click comes back (mapframe.show): zoom, centre and layers stay in the browser and the page's
+    # URL, so neither a pan nor a filter change's remount reruns the script, nor competes with a selection.
+    mapframe.show(frame, key=MAP_KEY, height=MAP_HEIGHT, highlight=maps.highlight(selected, layers, cities),
+                  on_change=on_map_change)  # a module's function: one defined here would keep this page's namespace
 with left:
-    top = st.columns([4, 1.6, 1.1], vertical_alignment="center")
+    top = st.columns([4, 1.6], vertical_alignment="center")
     top[0].markdown(
         f"**{len(events)} event{'s' if len(events) != 1 else ''}** ({when}; filters: "
         f"{view.filters.date_from:%d %b} to {view.filters.date_to:%d %b}), {len(layers['troops'])} troop movements. "
@@ -74,11 +69,6 @@ with left:
     )
     top[1].button(places.nationwide_label(events), key="nationwide", on_click=state.select, args=(places.NATIONWIDE,),
                   width="stretch", help="Events placed at Kazakhstan as a whole: listed, never drawn at a point")
-    with top[2].popover("Copy link", icon=":material/link:", width="stretch"):
-        st.caption("This view (filters, day, zoom, centre, layers, selection) as a link:")
-        base = (st.context.url or "").split("?")[0]  # None under AppTest
-        st.code(base + "?" + urlencode({k: st.query_params.get_all(k) for k in st.query_params}, doseq=True),
-                language=None, wrap_lines=True)
 with right:
     with st.container(height=MAP_HEIGHT + 40, border=False, key="text_panel"):
         rows = eventlist.event_rows(events)

@@ -15,7 +15,7 @@ import geopandas as gpd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import data, maps
+from dashboard import data, mentionmap
 from dashboard.escape import markdown_text
 from dashboard.serving import offline
 from geodata.errors import InputError
@@ -109,7 +109,7 @@ if len(mentions) == 0:
     st.warning("No place names were found in this text.")
     st.stop()
 
-fmap = maps.build_mentions_map(places, outlines=data.basemap(),
+fmap = mentionmap.build_mentions_map(places, outlines=data.basemap(),
                                assets=offline.local_assets(st.get_option("server.baseUrlPath") or ""))
 st_folium(fmap, key="document_map", height=460, use_container_width=True, returned_objects=[])
 

@@ -71,3 +71,34 @@ def test_hostile_source_text_stays_text_on_the_map(hostile_layers):
     assert "`pwned" not in html and "${document" not in html
     assert "&lt;script&gt;alert(&#x60;pwned &#x24;{document.cookie}&#x60;)&lt;/script&gt;" in html
     assert '"ref": "troops:hostile-troop"' in html and "groups:gn:1526384" in html
+
+
+def _both_ways():
+    """A script drawing one map twice: by st_folium, and by dashboard.mapframe (rendered once, then shown)."""
+    from streamlit_folium import st_folium
+
+    from dashboard import mapframe, maps
+    from geodata.layers import build_layers
+
+    layers = build_layers(date_from="2022-01-05", date_to="2022-01-05")
+
+    def build():
+        return maps.build_map(layers, outlines=layers["borders"].iloc[0:0],
+                              assets=([("leaflet", "/app/static/vendor/leaflet.js")], [("leaflet", "/app/static/vendor/leaflet.css")]))
+
+    st_folium(build(), key="by_st_folium", height=300, use_container_width=True, render=False,
+              returned_objects=["last_object_clicked_tooltip"],
+              feature_group_to_add=maps.highlight("events:almaty-airport-seized", layers))
+    mapframe.show(mapframe.render(build()), key="by_mapframe", height=300,
+                  highlight=maps.highlight("events:almaty-airport-seized", layers))
+
+
+def test_a_map_frame_sends_the_component_what_st_folium_sends():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_both_ways, default_timeout=60).run()
+    assert not at.exception, [e.message for e in at.exception]
+    first, second = (json.loads(el.proto.json_args) for el in at.get("component_instance"))
+    assert first.pop("key") != second.pop("key")  # the widget keys differ, nothing else
+    assert first == second
+    assert "atlas-highlight" in second["feature_group"] and second["returned_objects"] == ["last_object_clicked_tooltip"]

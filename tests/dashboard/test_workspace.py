@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from dashboard import maps, mapui, state
+from dashboard import maps, mapui
 from dashboard.panels import daycontrol, places
 from geodata.layers import build_layers
 from geodata.places import nationwide
@@ -87,16 +87,30 @@ def test_legend_names_types_in_words():
     assert "Security operation" in html and "security_operation" not in html and "stand-in" in html
 
 
-def test_view_and_layers_come_back_from_the_url_into_the_maps_header():
+def test_the_map_reports_clicks_only_and_keeps_its_view_in_the_browser():
+    """Zoom, centre and layers never reach Python (no rerun per pan); the map reads and writes them in the page's URL."""
     at = run_app({"zoom": "7", "lat": "43.25", "lon": "76.9", "layers": "events,claim,bogus"})
-    header = map_args(at)["header"]
-    assert '<meta name="atlas-view" content="7,43.25000,76.90000">' in header
-    assert '<meta name="atlas-layers" content="events,claim">' in header
+    args = map_args(at)
+    assert args["returned_objects"] == ["last_object_clicked_tooltip"]
+    assert 'name="atlas-view"' not in args["header"]  # the URL is read in the browser, not copied into the script
+    script = args["script"]
+    assert json.dumps(list(mapui.VIEW_PARAMS)) in script and "history.replaceState" in script
+    assert "Copy link" in script
+    assert not at.warning  # a good view in the link is no notice
 
 
-@pytest.mark.parametrize("query", [{"zoom": "99"}, {"lat": "north"}, {"zoom": "5"}])
-def test_a_partial_or_bad_view_in_the_url_is_ignored(query):
-    assert 'name="atlas-view"' not in map_args(run_app(query))["header"]
+@pytest.mark.parametrize("query, word", [({"zoom": "99"}, "zoom"), ({"lat": "north"}, "lat"), ({"lon": "1e9"}, "lon")])
+def test_a_bad_view_in_the_url_is_dropped_with_a_notice(query, word):
+    at = run_app(query)
+    assert word not in at.query_params
+    assert any(f"map {word}" in w.value for w in at.warning)
+
+
+def test_event_list_links_leave_the_view_to_the_browser():
+    at = run_app({"zoom": "7", "lat": "43.25", "lon": "76.9"})
+    (table,) = [h.proto.body for h in at.html if 'class="event-list"' in h.proto.body]
+    links = re.findall(r'href="([^"]+)"', table)
+    assert links and not [u for u in links if re.search(r"[?&;](zoom|lat|lon|layers)=", u)]
 
 
 def test_day_slider_on_5_january_shows_the_events_under_way_that_day():

@@ -3,8 +3,9 @@
 1 every event reachable (a click on Almaty lists all its events; badges never overlap);
 2 honest geometry (the Nationwide list; no country-level point; dashed stand-in lines);
 3 defaults (claim layers off, legend); 4 a big map, the panel beside it or cued below it;
-5 zoom and hidden layers survive a date change and come back from the URL; 6 the day slider;
-7 linked views (a list row, a timeline bar); 8 keyboard selection, accessible names, tooltips.
+5 zoom and hidden layers survive a date change and come back from the URL, cost no rerun, and
+"Copy link" copies them; 6 the day slider; 7 linked views (a list row, a timeline bar, a figure's
+"Show on map"); 8 keyboard selection (Tab, Enter), accessible names, tooltips.
 Screenshots go to tests/e2e/screenshots/ (first view, clicked place, Nationwide list, day slider).
 """
 
@@ -14,6 +15,7 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from streamlit.proto.BackMsg_pb2 import BackMsg
 
 from geodata.layers import build_layers
 from geodata.places import nationwide, place_groups
@@ -31,6 +33,18 @@ def badges(frame) -> list[dict]:
         "els => els.map(e => { const r = e.firstElementChild.getBoundingClientRect();"
         " return {ref: e.dataset.ref, count: +e.dataset.count, label: e.getAttribute('aria-label'),"
         " x: r.left, y: r.top, w: r.width, h: r.height}; })")
+
+
+def settled_badges(page, frame, tries: int = 25) -> list[dict]:
+    """The badges once two reads 200 ms apart agree (the map may still be sizing or zooming when they first appear)."""
+    last = badges(frame)
+    for _ in range(tries):
+        page.wait_for_timeout(200)
+        now = badges(frame)
+        if now == last:
+            return now
+        last = now
+    raise AssertionError("the badges never settled")
 
 
 def picks(page) -> list[str]:
@@ -55,6 +69,27 @@ def drawn_frame(page):
     frame = page.frame_locator(MAP_FRAME)
     frame.locator(".atlas-group").first.wait_for(timeout=60_000)
     return frame
+
+
+class Reruns:
+    """Counts the script runs a page asks the server for (``rerun_script`` messages on its websocket).
+
+    Listen before the page opens: ``Reruns(page)`` then ``app.open()``.
+    """
+
+    def __init__(self, page):
+        self.count = 0
+        page.on("websocket", lambda ws: ws.on("framesent", self._sent))
+
+    def _sent(self, payload) -> None:
+        if isinstance(payload, (bytes, bytearray)) and BackMsg.FromString(bytes(payload)).WhichOneof("type") == "rerun_script":
+            self.count += 1
+
+
+def settle(app, page, ms: int = 1500) -> None:
+    """Wait out anything a change could still set off (streamlit-folium reports 250 ms after a move)."""
+    page.wait_for_timeout(ms)
+    app.wait_idle()
 
 
 def overlapping(items: list[dict]) -> list[tuple[str, str]]:
@@ -84,7 +119,7 @@ def test_first_view_big_map_claim_layers_off_legend_and_no_overlap(app, page, si
         assert frame.locator(f"path.{cls}").count() == 0, cls
     assert frame.locator("path.atlas-troop").count() == len(build_layers()["troops"])
     assert frame.locator("path.atlas-standin").count() >= 5  # dashed: a capital stands in for a country
-    drawn = badges(frame)
+    drawn = settled_badges(page, frame)
     assert sum(b["count"] for b in drawn) == len(EVENTS) - len(nationwide(EVENTS))
     assert not any("country:" in b["ref"] for b in drawn)
     assert overlapping(drawn) == []
@@ -118,7 +153,7 @@ def test_a_click_on_almaty_lists_all_its_events(app, page, size):
 def test_zoomed_in_almaty_is_one_badge_of_11_and_no_badge_hides_another(app, page):
     for zoom in (3, 5, 7, 9, 12):
         frame = open_at(app, page, "desktop", f"zoom={zoom}&lat=43.25&lon=76.93")
-        drawn = badges(frame)
+        drawn = settled_badges(page, frame)
         assert overlapping(drawn) == [], zoom
     almaty = [b for b in drawn if b["ref"] == "groups:gn:1526384"]
     assert almaty and almaty[0]["count"] == 11 and almaty[0]["label"] == "Almaty: 11 events"
@@ -225,3 +260,117 @@ def test_tooltips_are_compact_inside_the_map_and_carry_no_internal_reference(app
     badge.click()
     page.wait_for_timeout(300)
     assert frame.locator(".leaflet-tooltip").count() == 0  # closed on click
+
+
+def test_panning_zooming_and_toggling_a_layer_rerun_nothing_and_the_view_stays_in_the_url(app, page):
+    reruns = Reruns(page)
+    frame = open_at(app, page, "desktop")
+    settle(app, page)
+    assert reruns.count == 1  # the page's own first run; the map reports no view of its own
+    frame.locator(".leaflet-control-zoom-in").click()
+    page.wait_for_function("() => /[?&]zoom=5(&|$)/.test(location.search)")
+    box = frame.locator(".leaflet-container").bounding_box()
+    x, y = box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.8
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x - 150, y - 60, steps=8)
+    page.mouse.up()
+    frame.locator(".leaflet-control-layers").hover()
+    page.wait_for_timeout(200)
+    frame.locator(".leaflet-control-layers-overlays label", has_text="Borders by neighbour").locator("input").uncheck()
+    settle(app, page)
+    assert reruns.count == 1
+    centre = frame.locator("body").evaluate("() => { const c = window.map.getCenter(); return [c.lat, c.lng]; }")
+    q = query(page)
+    assert q["zoom"] == ["5"] and q["layers"] == ["troops,events"]
+    assert abs(float(q["lat"][0]) - centre[0]) < 1e-3 and abs(float(q["lon"][0]) - centre[1]) < 1e-3
+    # A selection reruns once, and Streamlit's own URL update keeps the view.
+    page.get_by_role("button", name=re.compile(r"^Nationwide: \d+ events")).click()
+    page.wait_for_function("() => location.search.includes('feature=groups%3Acountry%3AKZ')")
+    settle(app, page)
+    assert reruns.count == 2
+    q = query(page)
+    assert q["zoom"] == ["5"] and q["layers"] == ["troops,events"] and q["feature"] == ["groups:country:KZ"]
+
+
+def test_copy_link_copies_the_view_as_it_is_now(app, page):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    frame = open_at(app, page, "desktop")
+    for zoom in (5, 6):  # one step at a time: a click during the zoom animation can be lost
+        frame.locator(".leaflet-control-zoom-in").click()
+        page.wait_for_function("z => new URLSearchParams(location.search).get('zoom') === String(z)", arg=zoom)
+    frame.get_by_role("button", name="Copy link").click()
+    frame.get_by_role("status").filter(has_text="Link copied").wait_for()
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    shown = frame.locator("input.atlas-share-url").input_value()
+    assert copied == shown == page.url
+    assert parse_qs(urlparse(copied).query)["zoom"] == ["6"]
+    other = app.fresh_page()
+    other.set_viewport_size({"width": 1440, "height": 900})
+    other.goto(copied)
+    app.wait_idle(other)
+    assert drawn_frame(other).locator("body").evaluate("() => window.map.getZoom()") == 6
+
+
+def _tab_to(page, selector: str, frame=None, limit: int = 80) -> None:
+    """Press Tab until the focused element (in the map's iframe when ``frame``) matches ``selector``."""
+    where = frame.locator("body") if frame else page.locator("body")
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if where.evaluate("(b, sel) => !!document.activeElement && document.activeElement.matches(sel)", selector):
+            return
+    raise AssertionError(f"{limit} presses of Tab never reached {selector}")
+
+
+def test_keyboard_tab_to_a_place_enter_lists_its_events_and_a_pick_shows_its_evidence(app, page):
+    frame = open_at(app, page, "desktop")
+    frame.locator(".leaflet-container").focus()
+    _tab_to(page, ".atlas-group", frame)
+    ref = frame.locator("body").evaluate("() => document.activeElement.dataset.ref")
+    count = int(frame.locator("body").evaluate("() => document.activeElement.dataset.count"))
+    assert frame.locator("body").evaluate("() => document.activeElement.getAttribute('aria-label')")
+    page.keyboard.press("Enter")
+    page.wait_for_function("ref => new URLSearchParams(location.search).get('feature') === ref", arg=ref)
+    app.wait_idle()
+    assert len(picks(page)) == count
+    _tab_to(page, '[class*="st-key-pick-"] button')
+    page.keyboard.press("Enter")
+    page.locator("mark.quote").first.wait_for()
+    app.wait_idle()
+    assert query(page)["feature"][0].startswith("events:")
+
+
+def test_a_timeline_bar_selects_its_event_on_the_map_with_its_evidence(app, page):
+    app.open(path="timeline")
+    chart = page.locator('[data-testid="stVegaLiteChart"]').nth(1)
+    chart.scroll_into_view_if_needed()
+    bar = chart.locator('path[aria-roledescription="bar"][aria-label*="place: Almaty"]').first  # drawn at a place
+    bar.wait_for(state="attached")
+    label = bar.get_attribute("aria-label")
+    bar.evaluate("e => e.scrollIntoView({block: 'center'})")  # not under the page's sticky header
+    bar.click()
+    page.wait_for_function("() => /[?&]feature=events/.test(location.search)")
+    app.wait_idle()
+    ref = query(page)["feature"][0]
+    event = EVENTS.set_index("id").loc[ref.removeprefix("events:")]
+    assert event["place_name"] in label
+    page.locator("mark.quote").first.wait_for()
+    quotes = {e["quote"] for e in event["evidence"]}
+    assert set(page.locator("mark.quote").all_inner_texts()) <= quotes
+    drawn_frame(page).locator("path.atlas-highlight").wait_for(state="attached")
+
+
+def test_show_on_map_selects_a_figure_on_the_map_with_its_evidence(app, page):
+    app.open(path="figures")
+    grid = page.locator('.st-key-figure_list [data-testid="stDataFrame"]')
+    grid.wait_for()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 12, box["y"] + 35 + 17)  # the first row's selection box (header and rows 35 px)
+    button = page.get_by_role("button", name="Show on map")
+    button.wait_for()
+    button.click()
+    page.wait_for_function("() => /[?&]feature=figures/.test(location.search) && !location.pathname.endsWith('figures')")
+    app.wait_idle()
+    page.locator("mark.quote").first.wait_for()
+    assert page.title() == "Map · Qantar Atlas"
+    drawn_frame(page).locator("path.atlas-highlight").wait_for(state="attached")
