@@ -61,7 +61,7 @@ def render(fmap: folium.Map) -> MapFrame:
                     tuple(dict.fromkeys(links_css)))
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=data.CACHE_ENTRIES)
 def _atlas_frame(filter_args: tuple, km: float, neighbour_set: str, candidate_set: str, base_url_path: str,
                  store_version: str = "") -> MapFrame:
     date_from, date_to, sources_, types = filter_args
@@ -95,8 +95,9 @@ def atlas_frame(filter_args: tuple, km: float, neighbour_set: str, candidate_set
     return _atlas_frame(filter_args, km, neighbour_set, candidate_set, base_url_path, data.version())
 
 
-@functools.lru_cache(maxsize=128)
+@functools.lru_cache(maxsize=data.CACHE_ENTRIES)
 def _hash_key(script: str, key: str) -> str:
+    # As many as the frames: a key holds its map's whole script, which must not outlive the frame's cache.
     # The component's identity, as st_folium derives it (regular expressions over the whole script):
     # once per map and key. A string caches its own hash, so the lookup costs nothing per run.
     return sf.generate_js_hash(script, key, False)

@@ -70,7 +70,7 @@ def _takes_arguments(obj) -> bool:
 def test_the_cache_survey_finds_the_known_caches():
     names = dict(_cached_objects())
     assert set(FIXED_KEYS) <= set(names), "FIXED_KEYS names a cache that no longer exists"
-    assert {"dashboard.data._view_layers", "dashboard.maps._shared_atlas_map", "geodata.layers.border_bands",
+    assert {"dashboard.data._view_layers", "dashboard.mapframe._atlas_frame", "geodata.layers.border_bands",
             "geodata.names.normalize_name"} <= set(names)
 
 
