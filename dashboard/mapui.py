@@ -159,11 +159,15 @@ _WORKSPACE = Template("""{% macro script(this, kwargs) %}
   // a counter make every click new, also the first click in a remounted map.
   window.atlasSelect = function(ref){
     clicks += 1;
-    setTimeout(function(){
-      var g = window.__GLOBAL_DATA__; if (!g) return;
-      g.last_object_clicked_tooltip = mount + '.' + clicks + ' [' + ref + ']';
+    var n = clicks, tries = 0;
+    function send(){
+      var g = window.__GLOBAL_DATA__;
+      // Not set up yet (a click as the iframe starts): wait for it rather than drop the click.
+      if (!g) { if (++tries < 100) setTimeout(send, 50); return; }
+      g.last_object_clicked_tooltip = mount + '.' + n + ' [' + ref + ']';
       map.fire('moveend');  // streamlit-folium sends its value on moveend
-    }, 0);
+    }
+    setTimeout(send, 0);  // after the click's own handlers (a moveend fired inside them is not sent)
   };
   function number(s){ if (s === null || !s.trim()) return null; var x = Number(s); return isFinite(x) ? x : null; }
   function parse(search){

@@ -19,7 +19,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 
 from geodata.layers import build_layers
 from geodata.places import nationwide, place_groups
-from tests.e2e.conftest import MAP_FRAME
+from tests.e2e.conftest import MAP_FRAME, retried
 
 pytestmark = pytest.mark.e2e
 
@@ -132,8 +132,14 @@ def test_a_click_on_almaty_lists_all_its_events(app, page, size):
     frame = open_at(app, page, size)
     badge = frame.locator('.atlas-group[data-ref*="gn:1526384"]')
     ref, count = badge.get_attribute("data-ref"), int(badge.get_attribute("data-count"))
-    badge.click()
-    page.wait_for_function("() => location.search.includes('feature=groups')")
+
+    def click() -> None:
+        badge.click()
+        page.wait_for_function("() => location.search.includes('feature=groups')", timeout=15_000)
+
+    # Seen once in CI with the unit tests loading the other core: the URL never got the click. The
+    # check is whole on every attempt; see the closing note of 26 Nov on the open question.
+    retried(click, "Almaty's click in the URL")
     app.wait_idle()
     listed = picks(page)
     assert set(ALMATY.event_ids) <= set(listed) and len(listed) == count
