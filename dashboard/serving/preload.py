@@ -89,7 +89,7 @@ def preload_links(index_html: str, elements: tuple[str, ...] = ELEMENTS, js_dir:
                    for name in chunk_closure(elements, js_dir) if name not in listed)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4)  # one page per Streamlit version; bounded all the same
 def _links_for(index_html: str) -> bytes:
     return preload_links(index_html).encode("utf-8")
 
