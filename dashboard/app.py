@@ -2,8 +2,9 @@
 
 This file is the server: ``streamlit run`` finds the ``st.App`` below and serves the pages of
 ``dashboard/main.py`` (the Streamlit script: navigation, sidebar, pages) with one addition,
-Streamlit's own front-end files sent gzip-compressed (``dashboard/compression.py``), so a
-first visit costs under 2 MB instead of about 5. ``streamlit run dashboard/main.py`` serves
+Streamlit's own front-end files sent gzip-compressed (``dashboard/serving/compression.py``), so a
+first visit costs under 2 MB instead of about 5, and the map page's widget scripts asked for
+as the page starts, not after the websocket opens (``dashboard/serving/preload.py``). ``streamlit run dashboard/main.py`` serves
 the same pages without that.
 """
 
@@ -17,6 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from dashboard.serving import compression  # noqa: E402
+from starlette.middleware import Middleware  # noqa: E402
 
-app = st.App("main.py", middleware=compression.middleware(st.get_option("server.baseUrlPath") or ""))
+from dashboard.serving import compression, preload  # noqa: E402
+
+app = st.App("main.py", middleware=[*compression.middleware(st.get_option("server.baseUrlPath") or ""),
+                                    Middleware(preload.PreloadMiddleware)])

@@ -110,7 +110,12 @@ def view_layers(date_from: str, date_to: str, sources: tuple[str, ...] | None, t
     return _view_layers(date_from, date_to, sources, types, version())
 
 
-@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+# A resource, not data: st.cache_data would unpickle a fresh copy of every layer on each call
+# (profiled: about a quarter of a new reader's script run, as the page asks several times). The
+# frames are shared between sessions and must never be changed in place: pandas 3's
+# copy-on-write makes any change a caller makes to a frame its own copy, and
+# tests/dashboard/test_data.py checks that running every page leaves the shared layers as built.
+@st.cache_resource(show_spinner=False, max_entries=CACHE_ENTRIES)
 def _view_layers(date_from, date_to, sources, types, store_version: str) -> dict[str, gpd.GeoDataFrame]:
     return layers.build_layers(
         date_from=date_from,

@@ -26,6 +26,7 @@ from pathlib import Path
 import streamlit
 from servestatic import ServeStaticASGI
 from servestatic.compress import Compressor
+from servestatic.utils import decode_path_info
 from starlette.middleware import Middleware
 
 from geodata.files import cache_dir
@@ -114,11 +115,45 @@ def _immutable(path: str, url: str) -> bool:
 
 
 class _MirrorASGI(ServeStaticASGI):
-    """ServeStatic over the mirror, minus the mirror's own marker file (Streamlit has no such file)."""
+    """ServeStatic over the mirror, its files sent from memory.
+
+    ServeStatic streams a file through a thread of its own per request (a new thread pool
+    each time) unless the ASGI server offers the ``http.response.pathsend`` extension;
+    uvicorn does not. A first visit asks for about 100 files at once, so those threads and
+    their hand-offs kept the server's event loop busy (py-spy: about half of its busy time on
+    a new reader's visit). So this class offers the extension itself, for mirror files only:
+    ServeStatic still picks the file (gzip twin or not) and writes every header, and the body
+    comes from memory, each file read once. The mirror is a fixed set of files, so memory
+    is bounded by what the pages ask for (about 1.5 MB for the map page).
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._bodies: dict[str, bytes] = {}
 
     def add_files(self, root, prefix=None) -> None:
+        # minus the mirror's own marker file (Streamlit has no such file)
         super().add_files(root, prefix)
         self.files = {url: f for url, f in self.files.items() if url.rsplit("/", 1)[-1] != COMPLETE}
+
+    def _body(self, path: str) -> bytes:
+        body = self._bodies.get(path)
+        if body is None:
+            body = self._bodies[path] = Path(path).read_bytes()
+        return body
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or decode_path_info(scope["path"]) not in self.files:
+            await super().__call__(scope, receive, send)  # Streamlit's, unchanged
+            return
+        scope = {**scope, "extensions": {**(scope.get("extensions") or {}), "http.response.pathsend": {}}}
+
+        async def sending(message) -> None:
+            if message["type"] == "http.response.pathsend":
+                message = {"type": "http.response.body", "body": self._body(message["path"]), "more_body": False}
+            await send(message)
+
+        await super().__call__(scope, receive, sending)
 
 
 def middleware(base_url_path: str = "", root: Path | None = None) -> list[Middleware]:

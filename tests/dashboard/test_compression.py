@@ -79,3 +79,45 @@ def test_middleware_serves_the_mirror_under_the_base_url(real_root, base, prefix
     (mw,) = compression.middleware(base, root=real_root)
     assert mw.kwargs["prefix"] == prefix and mw.kwargs["allow_all_origins"] is False
     assert mw.kwargs["root"] == str(compression.mirror_dir(real_root))
+
+
+def _asgi_get(app, path: str, accept_encoding: bytes | None) -> list[dict]:
+    """One GET through an ASGI app, as uvicorn sends it (no file-sending extension); the messages sent back."""
+    import asyncio
+
+    sent: list[dict] = []
+
+    async def send(message):
+        sent.append(message)
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    headers = [(b"accept-encoding", accept_encoding)] if accept_encoding else []
+    asyncio.run(app({"type": "http", "method": "GET", "path": path, "headers": headers, "query_string": b""}, receive, send))
+    return sent
+
+
+def test_mirror_files_are_sent_from_memory_with_servestatics_headers_and_the_rest_falls_through(real_root):
+    import threading
+
+    async def streamlit(scope, receive, send):  # stands for Streamlit's app behind the middleware
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"x-from", b"streamlit")]})
+        await send({"type": "http.response.body", "body": scope["path"].encode(), "more_body": False})
+
+    (mw,) = compression.middleware("", root=real_root)
+    app = mw.cls(streamlit, **mw.kwargs)
+    name = sorted((compression.streamlit_static_dir() / "js").glob("index.*.js"))[0].name
+    original = (compression.streamlit_static_dir() / "js" / name).read_bytes()
+    threads = threading.active_count()
+    start, body = _asgi_get(app, f"/static/js/{name}", b"gzip")
+    headers = dict(start["headers"])
+    assert [start["type"], body["type"]] == ["http.response.start", "http.response.body"]  # no pathsend leaks out
+    assert headers[b"content-encoding"] == b"gzip" and b"immutable" in headers[b"cache-control"]
+    assert gzip.decompress(body["body"]) == original and int(headers[b"content-length"]) == len(body["body"])
+    start, body = _asgi_get(app, f"/static/js/{name}", None)
+    assert b"content-encoding" not in dict(start["headers"]) and body["body"] == original
+    assert threading.active_count() == threads  # no thread per file
+    assert _asgi_get(app, f"/static/js/{name}", b"gzip")[1]["body"] is _asgi_get(app, f"/static/js/{name}", b"gzip")[1]["body"]
+    start, body = _asgi_get(app, "/static/js/COMPLETE", None)
+    assert dict(start["headers"]) == {b"x-from": b"streamlit"} and body["body"] == b"/static/js/COMPLETE"

@@ -196,3 +196,20 @@ def test_streamlit_front_end_is_sent_gzip_compressed_only_to_clients_that_ask(se
     assert _get(server + "/_stcore/health", "gzip")[1] == b"ok"
     headers, body = _get(server + "/static/js/no-such-bundle.js", "gzip")
     assert headers["content-type"].startswith("text/html") and body == page
+
+
+def test_a_first_visit_asks_for_every_script_of_the_map_page_before_its_websocket_opens(app):
+    # Streamlit fetches a widget's script when the first widget of its kind arrives on the
+    # websocket; the map page's are preloaded from its index.html (dashboard/serving/preload.py),
+    # so a new reader's browser asks for them all at once, and for none of them twice.
+    page = app.fresh_page()
+    events: list[tuple[str, str]] = []
+    page.on("websocket", lambda ws: events.append(("websocket", ws.url)))
+    page.on("request", lambda r: events.append(("request", urlparse(r.url).path)))
+    app.open(page=page)
+    app.map_frame(page)
+    opened = next(i for i, (kind, _) in enumerate(events) if kind == "websocket")
+    scripts = [path for kind, path in events if kind == "request" and path.startswith("/static/js/")]
+    late = [path for kind, path in events[opened:] if kind == "request" and path.startswith("/static/js/")]
+    assert late == [], f"scripts still fetched after the websocket opened: {late[:5]}"
+    assert len(scripts) == len(set(scripts)) > 60
