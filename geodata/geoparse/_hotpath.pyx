@@ -14,6 +14,8 @@ the same bytes.
 from cpython.unicode cimport Py_UNICODE_ISTITLE
 from libc.string cimport memchr
 
+from geodata.geoparse._trie import matches  # the name scan (its own module: the trie walk and its checks)
+
 cdef object _MISSING = object()
 cdef Py_UCS4 _NONE = 0xFFFFFFFF  # "no character here" (past the end of the text)
 
@@ -79,43 +81,6 @@ def fold_patch(str text, bytes data, str folded, object FOLD):
         return folded
     out.append(folded[last:])
     return u"".join(out)
-
-
-cdef bint _capital_surface_ok(str text, Py_ssize_t start, Py_ssize_t end):
-    """:func:`geodata.geoparse.recognition._surface_ok` for a name that starts with a capital: two
-    letters or fewer must all be capitals ("US", "U.S."; full stops are uncased, so removing them
-    changes nothing)."""
-    cdef Py_ssize_t i, letters = 0
-    for i in range(start, end):
-        if text[i].isalpha():
-            letters += 1
-    return letters > 2 or _isupper(text, start, end)
-
-
-def matches(str text, str folded, object index, object R):
-    """:func:`geodata.geoparse.recognition._matches` on ``folded = f" {fold(text)} "``, as sorted
-    ints ``start << 10 | (1023 - length)`` (the same order as its ``(start, -length)`` tuples)."""
-    cdef Py_ssize_t end_idx, klen, start
-    cdef long long value
-    cdef int bits = R.KLEN_BITS
-    cdef long long mask = (1 << bits) - 1
-    cdef Py_UCS4 c
-    cdef list found = []
-    surface_ok, lower_case_ok, prose, compass = R._surface_ok, R.lower_case_ok, R._prose, R._COMPASS_PREFIXES
-    for end_idx, value in index.automaton.iter(folded):
-        klen = value & mask
-        start = end_idx - klen - 1
-        c = text[start]
-        if c.isupper():
-            if klen > 3 or _capital_surface_ok(text, start, start + klen):
-                found.append((start << 10) | (1023 - klen))
-        elif klen > 4 and c.isalpha() and lower_case_ok(index, value >> bits):
-            if prose(text, start, start + klen):
-                found.append((start << 10) | (1023 - klen))  # "almaty" in lower-case wire copy
-        elif text.startswith(compass, start) and surface_ok(text, start, start + klen):
-            found.append((start << 10) | (1023 - klen))
-    found.sort()
-    return found
 
 
 def recognise(str text, object index, dict kinds, dict names, object R):
