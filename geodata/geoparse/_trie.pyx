@@ -4,7 +4,9 @@
 The twin of :func:`geodata.geoparse.recognition._matches`, which iterates pyahocorasick's
 automaton: every key is ``" name "``, so the keys found in the folded text are exactly those
 met by walking the trie (:mod:`geodata.geoparse.trie`) from each of its spaces, as long as the
-text follows an edge. No failure links, no Python object per character or per raw match: only
+text follows an edge. A word the text does not capitalise walks a second, small trie of the keys
+that can count without a capital (:class:`geodata.geoparse.index.NameIndex`): most words of a text
+are such words, and the big trie's deeper levels are far apart in memory. No failure links, no Python object per character or per raw match: only
 the matches that read as names become Python ints, already in the sorted order the caller
 needs (start ascending, then longest first). Imported by :mod:`geodata.geoparse._hotpath`.
 """
@@ -104,15 +106,14 @@ cdef class _Tables:
         return lo if lo < end and self.nodes[lo].label == ch else 0
 
 
-cdef _Tables _tables = None
+cdef tuple _tables = None  # (index.trie, its _Tables, index.trie_lower, its _Tables)
 
 
-cdef _Tables _tables_of(object index):
-    """The index's tables, built on its first scan and kept for the next blocks."""
+cdef tuple _tables_of(object index):
+    """The index's two tries as :class:`_Tables`, built on its first scan and kept for the next blocks."""
     global _tables
-    trie = index.trie
-    if _tables is None or _tables.owner is not trie:
-        _tables = _Tables(trie)
+    if _tables is None or _tables[0] is not index.trie or _tables[2] is not index.trie_lower:
+        _tables = (index.trie, _Tables(index.trie), index.trie_lower, _Tables(index.trie_lower))
     return _tables
 
 
@@ -144,13 +145,14 @@ cdef bint _capital_surface_ok(str text, Py_ssize_t start, Py_ssize_t end):
 def matches(str text, str folded, object index, object R):
     """:func:`geodata.geoparse.recognition._matches` on ``folded = f" {fold(text)} "``, as sorted
     ints ``start << 10 | (1023 - length)`` (the same order as its ``(start, -length)`` tuples)."""
-    cdef _Tables t = _tables_of(index)
+    tables = _tables_of(index)
+    cdef _Tables full = tables[1], lower = tables[3], t
     cdef int bits = R.KLEN_BITS
     cdef unsigned int v
     cdef int kind = PyUnicode_KIND(folded)
     cdef void *data = PyUnicode_DATA(folded)
     cdef Py_ssize_t n = len(folded), i, j, klen, start, k, count
-    cdef size_t space = t.child(0, u" "), node
+    cdef size_t space = full.child(0, u" "), lower_space = lower.child(0, u" "), node
     cdef unsigned int ends[MAX_ENDS]
     cdef Py_ssize_t lengths[MAX_ENDS]
     cdef Py_UCS4 c
@@ -158,10 +160,17 @@ def matches(str text, str folded, object index, object R):
     if space == 0:
         return found
     surface_ok, lower_case_ok, prose, compass = R._surface_ok, R.lower_case_ok, R._prose, R._COMPASS_PREFIXES
-    for i in range(n - 1):
+    for i in range(n - 2):  # a walk from the last space meets no key
         if PyUnicode_READ(kind, data, i) != u" ":
             continue
-        node, count, j = space, 0, i + 1
+        c = text[i]  # the key's first letter as the text has it (folded has one leading space)
+        if c.isupper():
+            t, node = full, space
+        elif lower_space != 0:
+            t, node = lower, lower_space  # only keys that may count without a capital
+        else:
+            continue
+        count, j = 0, i + 1
         while j < n:  # every key that starts at this space, shortest first
             node = t.child(node, PyUnicode_READ(kind, data, j))
             if node == 0:
@@ -172,11 +181,10 @@ def matches(str text, str folded, object index, object R):
                 lengths[count] = j - i - 1  # the walk's length, not the value's: offsets stay in the text
                 count += 1
             j += 1
-        start = i  # folded has one leading space: its space i stands before text[i]
+        start = i
         for k in range(count - 1, -1, -1):  # longest first, as the sorted (start, -length) order has it
             v = ends[k]
             klen = lengths[k]
-            c = text[start]
             if c.isupper():
                 if klen > 3 or _capital_surface_ok(text, start, start + klen):
                     found.append((start << 10) | (1023 - klen))

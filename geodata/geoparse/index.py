@@ -60,7 +60,7 @@ DEMONYMS_PATH = Path(__file__).resolve().parent.parent / "data" / "demonyms.tsv"
 FORMAT = 3  # bump when the cached layout or the key selection changes (1: a pickle, never read again; 3: the trie)
 STALE_TMP_S = 600  # a build takes seconds; a temporary file this old was left by an interrupted one
 _MAGIC = b"QANTAR-NAME-INDEX\n"
-_ARRAYS = ("codes", "offsets", "row_offsets", "trie")
+_ARRAYS = ("codes", "offsets", "row_offsets", "trie", "trie_lower")
 KLEN_BITS = 10  # automaton value = name id << KLEN_BITS | key length
 _KLEN_MASK = (1 << KLEN_BITS) - 1
 _EDGE = 65536  # bytes hashed at each end of the gazetteer file
@@ -72,11 +72,13 @@ class NameIndex:
 
     ``automaton`` maps ``" key "`` to ``name_id << KLEN_BITS | len(key)``; name id 0 means a
     demonym that names no place. ``trie`` holds the same keys and values as a flat array for
-    the compiled scan (:mod:`geodata.geoparse.trie`). ``demonyms`` maps normalised demonyms to ISO2 codes.
+    the compiled scan (:mod:`geodata.geoparse.trie`), ``trie_lower`` those that may count where
+    the text has no capital (a compass word first, or a name that reads in lower case). ``demonyms`` maps normalised demonyms to ISO2 codes.
     """
     def __init__(self, payload: dict):
         self.automaton: ahocorasick.Automaton = payload["automaton"]
         self.trie: array = payload["trie"]
+        self.trie_lower: array = payload["trie_lower"]
         self.demonyms: dict[str, str] = payload["demonyms"]
         self._codes: array = payload["codes"]
         self._offsets: array = payload["offsets"]
@@ -165,10 +167,18 @@ def build_payload() -> dict:
             auto.add_word(f" {key} ", len(key))
             items[f" {key} "] = len(key)
     auto.make_automaton()
+    # What the compiled scan walks from a word without a capital: the only keys that can count
+    # there (recognition._matches): a compass word first, or five letters or more of a name that
+    # reads in lower case. Most words of a text are such words; this trie has a few hundred keys.
+    from geodata.geoparse.recognition import COMPASS, reads_in_lower_case  # recognition imports this module
+
+    compass = tuple(f" {c} " for c in sorted(COMPASS))
+    lower = {k: v for k, v in items.items() if k.startswith(compass) or (
+        (v & _KLEN_MASK) > 4 and v >> KLEN_BITS and reads_in_lower_case(places[codes[offsets[v >> KLEN_BITS]] >> 2]))}
     countries = {p.country: row_of[p.id] for p in places if p.kind == "country" and p.id == f"country:{p.country}"}
     return {"automaton": auto, "demonyms": demonyms, "codes": codes, "offsets": offsets, "rows": bytes(rows),
             "row_offsets": row_offsets, "countries": countries,
-            "trie": build_trie(items)}
+            "trie": build_trie(items), "trie_lower": build_trie(lower)}
 
 
 def _pyahocorasick_version() -> str:
@@ -251,9 +261,8 @@ def decode_payload(data: bytes, key: str) -> dict | None:
     demonyms, countries = header["demonyms"], header["countries"]
     if not isinstance(demonyms, dict) or not isinstance(countries, dict):
         return None
-    trie = arrays["trie"]
-    if trie.typecode != "I" or trie.itemsize != 4 or not trie or len(trie) % 4:
-        return None  # the compiled scan reads it as 32-bit unsigned integers, four a node
+    if any(t.typecode != "I" or t.itemsize != 4 or not t or len(t) % 4 for t in (arrays["trie"], arrays["trie_lower"])):
+        return None  # the compiled scan reads them as 32-bit unsigned integers, four a node
     return {"automaton": automaton, "demonyms": demonyms, "rows": bytes(sections[-1]), "countries": countries, **arrays}
 
 

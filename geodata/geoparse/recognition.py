@@ -163,11 +163,16 @@ def lower_case_ok(index: NameIndex, name_id: int) -> bool:
     ok = _lower_memo.get(key)
     if ok is None:
         cands = index.candidates_of(name_id) if name_id else []
-        top = cands[0][1] if cands else None
-        ok = _lower_memo[key] = top is not None and (
-            (top.kind == "city" and top.country == "KZ" and top.population >= _LOWER_MIN_POPULATION)
-            or (top.kind == "country" and top.country in _LOWER_COUNTRIES))
+        ok = _lower_memo[key] = bool(cands) and reads_in_lower_case(cands[0][1])
     return ok
+
+
+def reads_in_lower_case(top) -> bool:
+    """Whether a name whose best candidate is the place ``top`` counts in lower case (see
+    :func:`lower_case_ok`). The name index keeps such names apart for the compiled scan, so a
+    change here needs :data:`geodata.geoparse.index.FORMAT` bumped."""
+    return ((top.kind == "city" and top.country == "KZ" and top.population >= _LOWER_MIN_POPULATION)
+            or (top.kind == "country" and top.country in _LOWER_COUNTRIES))
 
 
 _PROSE_BEFORE = frozenset(" \t\n\"“‘'(")
