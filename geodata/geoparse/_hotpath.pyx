@@ -14,6 +14,7 @@ the same bytes.
 from cpython.unicode cimport Py_UNICODE_ISTITLE
 from libc.string cimport memchr
 
+from geodata.geoparse._lines import render, render_bytes  # the JSON Lines writer (its own module)
 from geodata.geoparse._trie import matches  # the name scan (its own module: the trie walk and its checks)
 
 cdef object _MISSING = object()
@@ -318,27 +319,3 @@ def resolve(str text, list hits, dict scored, dict confs, object text_sentences,
         if conf >= min_confidence:
             out.append(tuple.__new__(RM, (start, end, s_start, s_end, place, conf, alts, place.kind)))
     return out
-
-
-def render(str text, list mentions, bint sentences, Py_ssize_t offset, dict heads, object head_of, object enc):
-    """The chunks of :func:`geodata.geoparse.jsonlines.render_lines` (a generator, 2,048 lines each)."""
-    cdef Py_ssize_t a, b, sa, sb, last_sa = -1, last_sb = -1
-    cdef list lines = []
-    cdef str middle = u"", sentence
-    cdef tuple head
-    for m in mentions:
-        a, b, sa, sb, place, conf, alts, kind = m
-        key = (id(alts), conf, id(place), kind)
-        head = heads.get(key)
-        if head is None:
-            head = heads[key] = head_of(place, conf, alts, kind)
-        if sa != last_sa or sb != last_sb:
-            last_sa, last_sb = sa, sb
-            sentence = f'"sentence": {enc(text[sa:sb])}, ' if sentences else u""
-            middle = f'{sentence}"sentence_end": {sb + offset}, "sentence_start": {sa + offset}, "start": '
-        lines.append(f'{head[0]}{b + offset}{head[1]}{middle}{a + offset}, "text": {enc(text[a:b])}}}\n')
-        if len(lines) >= 2048:
-            yield u"".join(lines)
-            lines = []
-    if lines:
-        yield u"".join(lines)

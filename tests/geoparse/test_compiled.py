@@ -106,6 +106,12 @@ def test_a_corpus_sample_gives_the_same_bytes():
     text = "".join(p + rng.choice(["\n\n", "\n", " ", ". ", ", and ", " regions\n"]) for p in paras)
     fast, pure = _both(lambda: _lines(text))
     assert fast == pure and fast.count("\n") > 15_000
+    from geodata.geoparse.jsonlines import render_bytes
+    from geodata.geoparse.parser import resolve_text
+
+    mentions = resolve_text(text)
+    fast_bytes, pure_bytes = _both(lambda: render_bytes(text, mentions, True))
+    assert fast_bytes == pure_bytes == fast.encode("utf-8")
 
 
 @needs_hot
@@ -119,8 +125,15 @@ def test_streamed_blocks_give_the_same_bytes(tmp_path):
         stream_json_lines(path, out, block_chars=5_000)
         return out.getvalue()
 
+    def streamed_bytes() -> bytes:  # a binary stream gets the lines put together as bytes
+        out = io.BytesIO()
+        stream_json_lines(path, out, block_chars=5_000)
+        return out.getvalue()
+
     fast, pure = _both(streamed)
     assert fast == pure == _lines(path.read_text(encoding="utf-8"))
+    fast_bytes, pure_bytes = _both(streamed_bytes)
+    assert fast_bytes == pure_bytes == fast.encode("utf-8")
 
 
 @needs_hot
