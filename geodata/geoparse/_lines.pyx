@@ -5,9 +5,10 @@ bytes of a whole block (:func:`render_bytes`).
 
 Output is 4.7 bytes a byte of news text, most of it each mention's sentence: formatting every
 line as a str, joining the lines and encoding the chunk to UTF-8 on the way out copied it three
-times. :func:`render_bytes` encodes each distinct part once (a place's fixed parts, a sentence,
-a surface) and copies the bytes into one C buffer, the offsets written as digits in place; the
-caller hands the block to a binary stream (:mod:`geodata.geoparse.stream`). Imported by
+times. :func:`render_bytes` writes each sentence into one C buffer once, escaped and encoded in
+one pass straight from the text, and copies it from there for the sentence's next mentions; a
+place's fixed parts and a surface are encoded once a document; offsets are written as digits in
+place. The caller hands the block to a binary stream (:mod:`geodata.geoparse.stream`). Imported by
 :mod:`geodata.geoparse._hotpath`; tests/geoparse/test_compiled.py checks both against the
 pure-Python lines.
 """
@@ -60,6 +61,67 @@ cdef inline int _put_int(Buf *buf, Py_ssize_t v) except -1:
     return 0
 
 
+cdef extern from "Python.h":
+    int PyUnicode_KIND(object)
+    void *PyUnicode_DATA(object)
+    Py_UCS4 PyUnicode_READ(int kind, void *data, Py_ssize_t index)
+
+cdef const char *_HEX = "0123456789abcdef"
+
+
+cdef int _put_json(Buf *buf, str text, Py_ssize_t a, Py_ssize_t b) except -1:
+    """``json.encoder.encode_basestring(text[a:b]).encode("utf-8")``, straight from the text: what
+    ``json.dumps(..., ensure_ascii=False)`` escapes (quote, backslash, control characters) is
+    escaped, everything else written as UTF-8 (decoded input holds no lone surrogates)."""
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_ssize_t i
+    cdef unsigned int c  # a code point as a number: Cython treats Py_UCS4 arithmetic as str
+    cdef char *p
+    if buf.n + 6 * (b - a) + 2 > buf.cap:  # the most a character takes: \u00XX
+        _grow(buf, 6 * (b - a) + 2)
+    p = buf.p + buf.n
+    p[0] = 34
+    p += 1
+    for i in range(a, b):
+        c = <unsigned int>PyUnicode_READ(kind, data, i)
+        if c < 0x80:
+            if c >= 0x20 and c != 34 and c != 92:
+                p[0] = <char>c
+                p += 1
+            else:
+                p[0] = 92
+                if c == 34 or c == 92:
+                    p[1] = <char>c
+                elif c == 10 or c == 13 or c == 9 or c == 8 or c == 12:
+                    p[1] = <char>(110 if c == 10 else 114 if c == 13 else 116 if c == 9 else 98 if c == 8 else 102)
+                else:
+                    p[1], p[2], p[3], p[4], p[5] = 117, 48, 48, _HEX[c >> 4], _HEX[c & 15]
+                    p += 4
+                p += 2
+        elif c < 0x800:
+            p[0], p[1] = <char>(0xC0 | (c >> 6)), <char>(0x80 | (c & 0x3F))
+            p += 2
+        elif c < 0x10000:
+            p[0], p[1], p[2] = <char>(0xE0 | (c >> 12)), <char>(0x80 | ((c >> 6) & 0x3F)), <char>(0x80 | (c & 0x3F))
+            p += 3
+        else:
+            p[0], p[1] = <char>(0xF0 | (c >> 18)), <char>(0x80 | ((c >> 12) & 0x3F))
+            p[2], p[3] = <char>(0x80 | ((c >> 6) & 0x3F)), <char>(0x80 | (c & 0x3F))
+            p += 4
+    p[0] = 34
+    buf.n = p + 1 - buf.p
+    return 0
+
+
+cdef inline int _put_c(Buf *buf, const char *s, size_t k) except -1:
+    if buf.n + k > buf.cap:
+        _grow(buf, k)
+    memcpy(buf.p + buf.n, s, k)
+    buf.n += k
+    return 0
+
+
 def render_bytes(str text, list mentions, bint sentences, Py_ssize_t offset, dict heads, object head_of, object enc,
                  dict surfaces):
     """The lines of :func:`geodata.geoparse.jsonlines.render_lines` as one ``bytes`` (UTF-8).
@@ -68,8 +130,9 @@ def render_bytes(str text, list mentions, bint sentences, Py_ssize_t offset, dic
     part (``, "text": "…"}`` and the newline): pass the same dicts for every block of one document.
     """
     cdef Py_ssize_t a, b, sa, sb, last_sa = -1, last_sb = -1
+    cdef size_t mid_at = 0, mid_len = 0  # where the current sentence's part of a line is in the buffer
     cdef Buf buf
-    cdef bytes middle = b"", tail
+    cdef bytes tail
     cdef tuple head
     buf.p, buf.n, buf.cap = NULL, 0, 0
     try:
@@ -80,10 +143,6 @@ def render_bytes(str text, list mentions, bint sentences, Py_ssize_t offset, dic
             if head is None:
                 parts = head_of(place, conf, alts, kind)
                 head = heads[key] = (parts[0].encode("utf-8"), parts[1].encode("utf-8"))
-            if sa != last_sa or sb != last_sb:
-                last_sa, last_sb = sa, sb
-                sentence = f'"sentence": {enc(text[sa:sb])}, ' if sentences else u""
-                middle = f'{sentence}"sentence_end": {sb + offset}, "sentence_start": {sa + offset}, "start": '.encode("utf-8")
             surface = text[a:b]
             tail = surfaces.get(surface)
             if tail is None:
@@ -91,7 +150,24 @@ def render_bytes(str text, list mentions, bint sentences, Py_ssize_t offset, dic
             _put(&buf, <bytes>head[0])
             _put_int(&buf, b + offset)
             _put(&buf, <bytes>head[1])
-            _put(&buf, middle)
+            if sa != last_sa or sb != last_sb:  # a new sentence: written once, then copied from the buffer
+                last_sa, last_sb = sa, sb
+                mid_at = buf.n
+                if sentences:
+                    _put_c(&buf, b'"sentence": ', 12)
+                    _put_json(&buf, text, sa, sb)
+                    _put_c(&buf, b', ', 2)
+                _put_c(&buf, b'"sentence_end": ', 16)
+                _put_int(&buf, sb + offset)
+                _put_c(&buf, b', "sentence_start": ', 20)
+                _put_int(&buf, sa + offset)
+                _put_c(&buf, b', "start": ', 11)
+                mid_len = buf.n - mid_at
+            else:
+                if buf.n + mid_len > buf.cap:
+                    _grow(&buf, mid_len)
+                memcpy(buf.p + buf.n, buf.p + mid_at, mid_len)
+                buf.n += mid_len
             _put_int(&buf, a + offset)
             _put(&buf, tail)
         return PyBytes_FromStringAndSize(buf.p, buf.n) if buf.n else b""
