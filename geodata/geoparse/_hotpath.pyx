@@ -14,7 +14,7 @@ the same bytes.
 from cpython.unicode cimport Py_UNICODE_ISTITLE
 from libc.string cimport memchr
 
-from geodata.geoparse._lines import render, render_bytes  # the JSON Lines writer (its own module)
+from geodata.geoparse._lines import render, write_bytes  # the JSON Lines writer (its own module)
 from geodata.geoparse._trie import matches  # the name scan (its own module: the trie walk and its checks)
 
 cdef object _MISSING = object()

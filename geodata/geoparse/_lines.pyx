@@ -1,14 +1,15 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
 """The JSON Lines writer of the compiled hot path: the twin of
-:func:`geodata.geoparse.jsonlines.render_lines`, as text chunks (:func:`render`) or as the UTF-8
-bytes of a whole block (:func:`render_bytes`).
+:func:`geodata.geoparse.jsonlines.render_lines`, as text chunks (:func:`render`) or as UTF-8
+bytes handed to a binary stream (:func:`write_bytes`).
 
 Output is 4.7 bytes a byte of news text, most of it each mention's sentence: formatting every
 line as a str, joining the lines and encoding the chunk to UTF-8 on the way out copied it three
-times. :func:`render_bytes` writes each sentence into one C buffer once, escaped and encoded in
-one pass straight from the text, and copies it from there for the sentence's next mentions; a
-place's fixed parts and a surface are encoded once a document; offsets are written as digits in
-place. The caller hands the block to a binary stream (:mod:`geodata.geoparse.stream`). Imported by
+times. :func:`write_bytes` writes each sentence once, escaped and encoded in one pass straight
+from the text, and copies it for the sentence's next mentions; a place's fixed parts and a
+surface are encoded once a document; offsets are written as digits in place; the lines go out
+from one C buffer of about 1 MB, reused (a fresh buffer the size of a block's output cost a
+page fault every 4 KiB). The caller gives a binary stream (:mod:`geodata.geoparse.stream`). Imported by
 :mod:`geodata.geoparse._hotpath`; tests/geoparse/test_compiled.py checks both against the
 pure-Python lines.
 """
@@ -122,20 +123,33 @@ cdef inline int _put_c(Buf *buf, const char *s, size_t k) except -1:
     return 0
 
 
-def render_bytes(str text, list mentions, bint sentences, Py_ssize_t offset, dict heads, object head_of, object enc,
-                 dict surfaces):
-    """The lines of :func:`geodata.geoparse.jsonlines.render_lines` as one ``bytes`` (UTF-8).
+cdef enum:
+    FLUSH = 1 << 20  # bytes handed to ``write`` at a time: the buffer stays in the cache, its pages mapped
+
+
+cdef int _flush(Buf *buf, object write) except -1:
+    if buf.n:
+        write(PyBytes_FromStringAndSize(buf.p, buf.n))
+        buf.n = 0
+    return 0
+
+
+def write_bytes(object write, str text, list mentions, bint sentences, Py_ssize_t offset, dict heads, object head_of,
+                object enc, dict surfaces):
+    """The lines of :func:`geodata.geoparse.jsonlines.render_lines`, UTF-8, handed to ``write``
+    (a binary stream's) in pieces of about 1 MB, each ending with a line.
 
     ``heads`` keeps each place's fixed parts as bytes, ``surfaces`` each surface's closing
     part (``, "text": "…"}`` and the newline): pass the same dicts for every block of one document.
     """
     cdef Py_ssize_t a, b, sa, sb, last_sa = -1, last_sb = -1
-    cdef size_t mid_at = 0, mid_len = 0  # where the current sentence's part of a line is in the buffer
-    cdef Buf buf
+    cdef Buf buf, mid  # the lines, and the current sentence's part of a line (written once, copied per mention)
     cdef bytes tail
     cdef tuple head
     buf.p, buf.n, buf.cap = NULL, 0, 0
+    mid.p, mid.n, mid.cap = NULL, 0, 0
     try:
+        _grow(&buf, FLUSH + 4096)
         for m in mentions:
             a, b, sa, sb, place, conf, alts, kind = m
             key = (id(alts), conf, id(place), kind)
@@ -147,32 +161,30 @@ def render_bytes(str text, list mentions, bint sentences, Py_ssize_t offset, dic
             tail = surfaces.get(surface)
             if tail is None:
                 tail = surfaces[surface] = f', "text": {enc(surface)}}}\n'.encode("utf-8")
+            if sa != last_sa or sb != last_sb:
+                last_sa, last_sb = sa, sb
+                mid.n = 0
+                if sentences:
+                    _put_c(&mid, b'"sentence": ', 12)
+                    _put_json(&mid, text, sa, sb)
+                    _put_c(&mid, b', ', 2)
+                _put_c(&mid, b'"sentence_end": ', 16)
+                _put_int(&mid, sb + offset)
+                _put_c(&mid, b', "sentence_start": ', 20)
+                _put_int(&mid, sa + offset)
+                _put_c(&mid, b', "start": ', 11)
             _put(&buf, <bytes>head[0])
             _put_int(&buf, b + offset)
             _put(&buf, <bytes>head[1])
-            if sa != last_sa or sb != last_sb:  # a new sentence: written once, then copied from the buffer
-                last_sa, last_sb = sa, sb
-                mid_at = buf.n
-                if sentences:
-                    _put_c(&buf, b'"sentence": ', 12)
-                    _put_json(&buf, text, sa, sb)
-                    _put_c(&buf, b', ', 2)
-                _put_c(&buf, b'"sentence_end": ', 16)
-                _put_int(&buf, sb + offset)
-                _put_c(&buf, b', "sentence_start": ', 20)
-                _put_int(&buf, sa + offset)
-                _put_c(&buf, b', "start": ', 11)
-                mid_len = buf.n - mid_at
-            else:
-                if buf.n + mid_len > buf.cap:
-                    _grow(&buf, mid_len)
-                memcpy(buf.p + buf.n, buf.p + mid_at, mid_len)
-                buf.n += mid_len
+            _put_c(&buf, mid.p, mid.n)
             _put_int(&buf, a + offset)
             _put(&buf, tail)
-        return PyBytes_FromStringAndSize(buf.p, buf.n) if buf.n else b""
+            if buf.n >= FLUSH:
+                _flush(&buf, write)
+        _flush(&buf, write)
     finally:
         free(buf.p)
+        free(mid.p)
 
 
 def render(str text, list mentions, bint sentences, Py_ssize_t offset, dict heads, object head_of, object enc):

@@ -164,7 +164,7 @@ def matches(str text, str folded, object index, object R):
         if PyUnicode_READ(kind, data, i) != u" ":
             continue
         c = text[i]  # the key's first letter as the text has it (folded has one leading space)
-        if c.isupper():
+        if (u"A" <= c <= u"Z") if c < 128 else c.isupper():  # most words are ASCII: no table look-up
             t, node = full, space
         elif lower_space != 0:
             t, node = lower, lower_space  # only keys that may count without a capital

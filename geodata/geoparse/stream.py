@@ -43,7 +43,7 @@ from typing import BinaryIO, Iterable, Iterator, TextIO
 
 from geodata.errors import InputError
 from geodata.geoparse.index import default_index
-from geodata.geoparse.jsonlines import render_bytes, render_lines
+from geodata.geoparse.jsonlines import render_lines, write_bytes
 from geodata.geoparse.recognition import recognise
 from geodata.geoparse.resolution import context_counts, resolve
 from geodata.geoparse.sentences import Sentences
@@ -244,7 +244,7 @@ def stream_json_lines(path: str | Path, out: TextIO | BinaryIO, *, context: Iter
         for (offset, _, _, window), hits in zip(windows, spill.blocks()):
             mentions = resolve(window, hits, ctx, Sentences(window), index, memo)
             if binary:
-                out.write(render_bytes(window, mentions, sentences, offset, memo))
+                write_bytes(out, window, mentions, sentences, offset, memo)
             else:
                 for chunk in render_lines(window, mentions, sentences, offset, memo):
                     out.write(chunk)

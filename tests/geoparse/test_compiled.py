@@ -106,12 +106,18 @@ def test_a_corpus_sample_gives_the_same_bytes():
     text = "".join(p + rng.choice(["\n\n", "\n", " ", ". ", ", and ", " regions\n"]) for p in paras)
     fast, pure = _both(lambda: _lines(text))
     assert fast == pure and fast.count("\n") > 15_000
-    from geodata.geoparse.jsonlines import render_bytes
+    from geodata.geoparse.jsonlines import write_bytes
     from geodata.geoparse.parser import resolve_text
 
+    def written(sentences: bool) -> bytes:
+        out = io.BytesIO()
+        write_bytes(out, text, mentions, sentences)
+        return out.getvalue()
+
     mentions = resolve_text(text)
-    fast_bytes, pure_bytes = _both(lambda: render_bytes(text, mentions, True))
-    assert fast_bytes == pure_bytes == fast.encode("utf-8")
+    for sentences in (True, False):
+        fast_bytes, pure_bytes = _both(lambda: written(sentences))
+        assert fast_bytes == pure_bytes == _lines(text, sentences=sentences).encode("utf-8")
 
 
 @needs_hot
