@@ -67,6 +67,19 @@ _EDGE = 65536  # bytes hashed at each end of the gazetteer file
 _PLAIN_KEY = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")  # normalize_name leaves such a key as it is
 
 
+COMPASS = frozenset({"eastern", "western", "northern", "southern"})  # lower-case words that may start a name
+_LOWER_COUNTRIES = frozenset({"KZ", "KG", "RU", "TJ", "TM", "UZ"})  # not CN: "china" is a word
+_LOWER_MIN_POPULATION = 50_000
+
+
+def reads_in_lower_case(top: Place) -> bool:
+    """Whether a name whose best candidate is ``top`` counts in lower case too ("protests in
+    almaty" in wire copy; :func:`geodata.geoparse.recognition.lower_case_ok`). Here because the
+    index keeps such names apart for the compiled scan: a change needs :data:`FORMAT` bumped."""
+    return ((top.kind == "city" and top.country == "KZ" and top.population >= _LOWER_MIN_POPULATION)
+            or (top.kind == "country" and top.country in _LOWER_COUNTRIES))
+
+
 class NameIndex:
     """Names -> ranked candidate places, and the automaton that finds the names in folded text.
 
@@ -169,9 +182,7 @@ def build_payload() -> dict:
     auto.make_automaton()
     # What the compiled scan walks from a word without a capital: the only keys that can count
     # there (recognition._matches): a compass word first, or five letters or more of a name that
-    # reads in lower case. Most words of a text are such words; this trie has a few hundred keys.
-    from geodata.geoparse.recognition import COMPASS, reads_in_lower_case  # recognition imports this module
-
+    # reads in lower case. Most words of a text are such words; this trie has about 400 keys.
     compass = tuple(f" {c} " for c in sorted(COMPASS))
     lower = {k: v for k, v in items.items() if k.startswith(compass) or (
         (v & _KLEN_MASK) > 4 and v >> KLEN_BITS and reads_in_lower_case(places[codes[offsets[v >> KLEN_BITS]] >> 2]))}
