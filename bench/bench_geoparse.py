@@ -53,8 +53,10 @@ byte-identical (sha256 37420b6f...), pure Python too. Before/after, 50 MB, CPU t
 average 10-12 throughout: main 5.76 s (5.23-6.04; 2.63x geotext), this branch 4.07 s (4.05-4.16;
 1.86x), geotext 2.19 s (2.18-2.41), pure Python 8.39 s; peak RSS 201 MB -> 235 MB (the tries, 17 MB,
 are held beside pyahocorasick's automaton, which the pure-Python path and name look-ups still use).
-In user cycles (``perf stat``, less load-dependent): main 15.3 G, this branch 10.8 G, geotext 5.4 G
-(2.0x). Still not met: 1.5x geotext.
+A second set of 3 rounds at load 6-7.5: main 5.68 s (2.63x), this branch 4.25 s (4.07-4.40;
+1.97x), geotext 2.16 s, pure Python 8.29 s (main's pure Python, 2 rounds at load 12-15: 8.7 and
+9.3 s; this branch's 9.5 and 8.1 s). In user cycles (``perf stat``, less load-dependent): main
+15.3 G, this branch 10.8 G, geotext 5.4 G (2.0x). Still not met: 1.5x geotext.
 
 Where the 50 MB time goes now (perf samples, compiled, one run): the trie walk 13 % (memory
 latency: an upper-case word walks the big trie, whose nodes below the third level are
