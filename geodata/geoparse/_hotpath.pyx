@@ -95,7 +95,7 @@ def recognise(str text, object index, dict kinds, dict names, object R):
     stops, dem = R.stop_names(), index.demonyms
     normalize_name, candidates, own, Name, Hit = R.normalize_name, R._candidates, R._own, R.Name, R.Hit
     possessive, region_after, tail_re = R._POSSESSIVE_TAIL, R._REGION_AFTER, R._TAIL
-    for key in matches(text, f" {R.fold(text)} ", index, R):
+    for key in matches(text, index, R):  # folds the text as it reads it
         start = key >> 10
         if start < last_end:
             continue

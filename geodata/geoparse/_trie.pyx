@@ -142,46 +142,86 @@ cdef bint _capital_surface_ok(str text, Py_ssize_t start, Py_ssize_t end):
     return letters > 2 or _isupper(text, start, end)
 
 
-def matches(str text, str folded, object index, object R):
-    """:func:`geodata.geoparse.recognition._matches` on ``folded = f" {fold(text)} "``, as sorted
-    ints ``start << 10 | (1023 - length)`` (the same order as its ``(start, -length)`` tuples)."""
+cdef Py_UCS4 _fold_bmp[65536]  # FOLD's answer for each character met so far (0: not yet asked)
+cdef bint _fold_ready = False
+
+
+cdef Py_UCS4 _fold(Py_UCS4 c, object FOLD) except 0:
+    """:func:`geodata.geoparse.recognition.fold` of one character (it maps each character to one):
+    the ASCII table, a space for what is not a letter or digit, else ``FOLD``, asked once a character."""
+    if c < 65536:
+        if _fold_bmp[c] == 0:
+            _fold_bmp[c] = <Py_UCS4>(<str>FOLD[<Py_ssize_t>c])[0] if c >= 128 and c.isalnum() else u" "
+        return _fold_bmp[c]
+    return (<str>FOLD[<Py_ssize_t>c])[0] if c.isalnum() else u" "
+
+
+def matches(str text, object index, object R):
+    """:func:`geodata.geoparse.recognition._matches`, as sorted ints ``start << 10 | (1023 - length)``
+    (the same order as its ``(start, -length)`` tuples).
+
+    The text is folded as it is read (``f" {fold(text)} "`` is never made): a walk starts before
+    the text and after each character that folds to a space, and the end of the text reads as
+    one more space.
+    """
+    global _fold_ready
     tables = _tables_of(index)
     cdef _Tables full = tables[1], lower = tables[3], t
     cdef int bits = R.KLEN_BITS
     cdef unsigned int v
-    cdef int kind = PyUnicode_KIND(folded)
-    cdef void *data = PyUnicode_DATA(folded)
-    cdef Py_ssize_t n = len(folded), i, j, klen, start, k, count
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_ssize_t n = len(text), i, j, klen, start, k, count
     cdef size_t space = full.child(0, u" "), lower_space = lower.child(0, u" "), node
     cdef unsigned int ends[MAX_ENDS]
     cdef Py_ssize_t lengths[MAX_ENDS]
-    cdef Py_UCS4 c
+    cdef Py_UCS4 c, f
     cdef list found = []
+    cdef bytes ascii = R._ASCII_FOLD
+    FOLD = R._FOLD
+    if not _fold_ready:
+        for k in range(128):
+            _fold_bmp[k] = ascii[k]
+        _fold_ready = True
     if space == 0:
         return found
     surface_ok, lower_case_ok, prose, compass = R._surface_ok, R.lower_case_ok, R._prose, R._COMPASS_PREFIXES
-    for i in range(n - 2):  # a walk from the last space meets no key
-        if PyUnicode_READ(kind, data, i) != u" ":
-            continue
-        c = text[i]  # the key's first letter as the text has it (folded has one leading space)
+    for start in range(n):
+        if start > 0:  # a key starts after a character that folds to a space (or at the text's start)
+            c = PyUnicode_READ(kind, data, start - 1)
+            if c < 128:
+                if _fold_bmp[c] != u" ":
+                    continue
+            elif c.isalnum():
+                continue
+        c = PyUnicode_READ(kind, data, start)  # the key's first letter as the text has it
         if (u"A" <= c <= u"Z") if c < 128 else c.isupper():  # most words are ASCII: no table look-up
             t, node = full, space
         elif lower_space != 0:
             t, node = lower, lower_space  # only keys that may count without a capital
         else:
             continue
-        count, j = 0, i + 1
-        while j < n:  # every key that starts at this space, shortest first
-            node = t.child(node, PyUnicode_READ(kind, data, j))
+        count, j = 0, start
+        while True:  # every key that starts here, shortest first; past the text's end reads a space
+            if j < n:
+                c = PyUnicode_READ(kind, data, j)
+                f = _fold_bmp[c] if c < 128 else _fold(c, FOLD)
+            else:
+                f = u" "
+            node = t.child(node, f)
             if node == 0:
                 break
             v = t.nodes[node].value
             if v != 0 and count < MAX_ENDS:
                 ends[count] = v
-                lengths[count] = j - i - 1  # the walk's length, not the value's: offsets stay in the text
+                lengths[count] = j - start  # the walk's length, not the value's: offsets stay in the text
                 count += 1
+            if j >= n:
+                break
             j += 1
-        start = i
+        if count == 0:
+            continue
+        c = PyUnicode_READ(kind, data, start)
         for k in range(count - 1, -1, -1):  # longest first, as the sorted (start, -length) order has it
             v = ends[k]
             klen = lengths[k]
