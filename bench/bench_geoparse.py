@@ -55,16 +55,19 @@ average 10-12 throughout: main 5.76 s (5.23-6.04; 2.63x geotext), this branch 4.
 are held beside pyahocorasick's automaton, which the pure-Python path and name look-ups still use).
 A second set of 3 rounds at load 6-7.5: main 5.68 s (2.63x), this branch 4.25 s (4.07-4.40;
 1.97x), geotext 2.16 s, pure Python 8.29 s (main's pure Python, 2 rounds at load 12-15: 8.7 and
-9.3 s; this branch's 9.5 and 8.1 s). In user cycles (``perf stat``, less load-dependent): main
-15.3 G, this branch 10.8 G, geotext 5.4 G (2.0x). Still not met: 1.5x geotext.
+9.3 s; this branch's 9.5 and 8.1 s). Then the scan was made to fold the text as it reads it (no
+folded copy of each block): 3 more rounds in a quiet spell (load 3-6), main 5.11 s (2.40x), this
+branch 3.59 s (3.47-3.70; 1.69x), geotext 2.13 s, pure Python 7.51 s (3.53x). In user cycles
+(``perf stat``, less load-dependent): main 15.3 G, this branch 9.6 G, geotext 5.4 G (1.8x). Still
+not met: 1.5x geotext would be 3.2 s.
 
-Where the 50 MB time goes now (perf samples, compiled, one run): the trie walk 13 % (memory
+Where the 50 MB time goes now (perf samples, compiled, one run): the trie walk with its fold 13 % (memory
 latency: an upper-case word walks the big trie, whose nodes below the third level are
 scattered over 17 MB), the rest spread thin over Python's objects and dicts per hit (allocation,
 tuples and dict look-ups about 12 %: the hit, the name look-up key, the spill and its read-back,
 the resolved mention, the line's place key), the regexes after and before names 6 % (about
 430,000 calls: _TAIL, _REGION_AFTER, _POSSESSIVE_TAIL, _PREV_CAP), the JSON writer 4 %, UTF-8
-decoding twice and the fold 5 %, the index load (read, SHA-256, pyahocorasick's constructor)
+decoding twice and the block strings' copies 5 %, the index load (read, SHA-256, pyahocorasick's constructor)
 about 0.25 s, the kernel 10 %. The next steps: keep hits in C from the scan to the writer (no
 Hit, spill or mention tuples: one struct array a block), build pyahocorasick's automaton only
 when the pure-Python path runs, and lay the big trie out depth-first by frequency.
