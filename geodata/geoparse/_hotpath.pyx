@@ -149,6 +149,44 @@ def recognise(str text, object index, dict kinds, dict names, object R):
     return hits
 
 
+cdef Py_ssize_t _word_end = 0  # where the word _prev_cap found ends (its group 1 is text[start:_word_end])
+
+
+cdef inline bint _cap_word(Py_UCS4 ch):
+    """``[\\w’'.-]``: what may follow the capital in resolution's ``_PREV_CAP``."""
+    return ch.isalnum() or ch == u"_" or ch == u"’" or ch == u"'" or ch == u"." or ch == u"-"
+
+
+cdef Py_ssize_t _prev_cap(str text, Py_ssize_t lo, Py_ssize_t start):
+    """Where ``_PREV_CAP.search(text, lo, start)`` matches, or -1 (its word's end in ``_word_end``).
+
+    The pattern is a capital, word characters, then spaces or one "&" with spaces, up to
+    ``start``: the separator is the run of spaces and at most one "&" just before ``start`` (a
+    word character is neither), the word the run of word characters before it, and the leftmost
+    match starts at the first ASCII capital of that run. The callers see a space or "&" at
+    ``start - 1``, so ``$`` cannot match before a final newline instead."""
+    global _word_end
+    cdef Py_ssize_t k = start, q, p
+    while k > lo and text[k - 1] == u" ":
+        k -= 1
+    if k > lo and text[k - 1] == u"&":
+        k -= 1
+        while k > lo and text[k - 1] == u" ":
+            k -= 1
+    if k == start:  # no separator: nothing can match
+        return -1
+    q = k
+    p = q
+    while p > lo and _cap_word(text[p - 1]):
+        p -= 1
+    while p < q and not (u"A" <= text[p] <= u"Z"):
+        p += 1
+    if p >= q:
+        return -1
+    _word_end = q
+    return p
+
+
 cdef tuple _signals(str text, Py_ssize_t n, Py_ssize_t start, Py_ssize_t end, Py_ssize_t sent_start, bint weak, object S):
     """:func:`geodata.geoparse.resolution._signals` (``S``: the module's regexes and word sets)."""
     cdef bint initial = False, phrase = False, caps = False
@@ -166,10 +204,10 @@ cdef tuple _signals(str text, Py_ssize_t n, Py_ssize_t start, Py_ssize_t end, Py
         lo = sent_start if sent_start > start - 40 else start - 40
         space = text.rfind(" ", lo, start - 1)
         if not _islower(text, space + 1 if space >= 0 else lo, start - 1):
-            prv = prev_cap.search(text, lo, start)
-            if prv:
-                word = prv.group(1).lower()
-                phrase = not (word in function or (prv.start() == sent_start and normalize_name(word) in stop_names()))
+            space = _prev_cap(text, lo, start)
+            if space >= 0:
+                word = text[space:_word_end].lower()
+                phrase = not (word in function or (space == sent_start and normalize_name(word) in stop_names()))
     if end - start > 3 and _isupper(text, start, end):
         caps = caps_window(text, start, end)
     return (initial, phrase and not caps, caps)

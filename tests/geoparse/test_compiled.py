@@ -210,3 +210,15 @@ def test_the_checks_before_the_tail_regexes_never_hide_a_match():
     if HOT is not None:
         fast, pure = _both(lambda: [_lines(t) for t in texts])
         assert fast == pure
+
+
+@needs_hot
+def test_capitalised_phrases_before_names_on_random_text():
+    # The compiled twin of resolution._PREV_CAP (a capital, word characters, spaces or one "&",
+    # then the name) reads the text backwards instead of searching it: random runs of its ingredients.
+    rng = random.Random(7)
+    parts = ["Almaty", "Taraz", " ", "  ", "&", " & ", "&&", "A", "b", "Emma", "in", "The", "’", "'", ".", "-", "_",
+             "\n", "Ä", "x1", "US", "Kazakhstan", ", ", "É"]
+    texts = ["".join(rng.choice(parts) for _ in range(rng.randint(1, 30))) for _ in range(400)]
+    fast, pure = _both(lambda: [_lines(t) for t in texts])
+    assert fast == pure and sum(map(len, fast)) > 10_000
