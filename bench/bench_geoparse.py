@@ -57,9 +57,11 @@ A second set of 3 rounds at load 6-7.5: main 5.68 s (2.63x), this branch 4.25 s 
 1.97x), geotext 2.16 s, pure Python 8.29 s (main's pure Python, 2 rounds at load 12-15: 8.7 and
 9.3 s; this branch's 9.5 and 8.1 s). Then the scan was made to fold the text as it reads it (no
 folded copy of each block): 3 more rounds in a quiet spell (load 3-6), main 5.11 s (2.40x), this
-branch 3.59 s (3.47-3.70; 1.69x), geotext 2.13 s, pure Python 7.51 s (3.53x). In user cycles
-(``perf stat``, less load-dependent): main 15.3 G, this branch 9.6 G, geotext 5.4 G (1.8x). Still
-not met: 1.5x geotext would be 3.2 s.
+branch 3.59 s (3.47-3.70; 1.69x), geotext 2.13 s, pure Python 7.51 s (3.53x); and with
+resolution's ``_PREV_CAP`` read backwards in C instead of searched, at load 2-3: main 5.09 s
+(2.45x), this branch 3.56 s (3.45-3.58; 1.71x), geotext 2.08 s, pure Python 7.50 s. In user
+cycles (``perf stat``, less load-dependent): main 15.3 G, this branch 9.4 G, geotext 5.4 G
+(1.7x). Still not met: 1.5x geotext would be about 3.1-3.2 s.
 
 Where the 50 MB time goes now (perf samples, compiled, one run): the trie walk with its fold 13 % (memory
 latency: an upper-case word walks the big trie, whose nodes below the third level are
