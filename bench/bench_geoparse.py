@@ -33,13 +33,46 @@ serves the whole document. The compiled hot path (``geodata/geoparse/_hotpath.py
 per-hit loops of recognition, resolution, the sentence cuts, the fold and the JSON Lines writer in
 C; the regexes and what is decided once per distinct name stay in Python.
 
-Where the 50 MB time goes now (perf samples of one streamed run, compiled): pyahocorasick's search
-23 % (its iterator follows the failure links back to the root at every character to look for a
-word end: about half of geotext's whole CPU time by itself), Python's object allocation, tuples and
-dicts about 10 %, the regexes after and before names 5 %, JSON string escaping 4 % and UTF-8
-encoding of the 4.7 bytes of output per byte of input 3 %, the compiled loops themselves 7 %, the
-kernel (page faults, writes) 6 %. The speed targets (1.5x geotext, then 1x) are not met: the next
-step is automaton tables of our own, with output links, in the name-index cache and scanned in C.
+Where the 50 MB time went before branch speed2 (perf samples of one streamed run, compiled):
+pyahocorasick's search 23 % (its iterator follows the failure links back towards the root at every
+character), Python's object allocation, tuples and dicts about 10 %, the regexes after and before
+names 5 %, JSON string escaping 4 % and UTF-8 encoding of the 4.7 bytes of output per byte of input
+3 %, the compiled loops 7 %, the kernel 6 %.
+
+Branch speed2 (2026-11-26): the names are found by a trie of our own, walked in C from every space
+of the folded text (every key is " name ", so no failure links are needed;
+``geodata/geoparse/trie.py``, ``_trie.pyx``; index cache format 3), and a word the text does not
+capitalise walks a second trie of the 409 keys that may count in lower case (compass words,
+towns that read in lower case), since most words are such words and the big trie's deeper levels
+are far apart in memory. The streamed JSON Lines are put together as UTF-8 bytes in C
+(``_lines.pyx``): each sentence escaped and encoded once straight from the text, a place's fixed
+parts and a surface once a document, offsets written as digits, out through one reused 1 MB
+buffer to stdout's binary buffer (no str per line, no join, no encoding on the way out). Output
+byte-identical (sha256 37420b6f...), pure Python too. Before/after, 50 MB, CPU time (user + system,
+``wait4``), 3 rounds alternating main, this branch, geotext and this branch's pure Python, load
+average 10-12 throughout: main 5.76 s (5.23-6.04; 2.63x geotext), this branch 4.07 s (4.05-4.16;
+1.86x), geotext 2.19 s (2.18-2.41), pure Python 8.39 s; peak RSS 201 MB -> 235 MB (the tries, 17 MB,
+are held beside pyahocorasick's automaton, which the pure-Python path and name look-ups still use).
+A second set of 3 rounds at load 6-7.5: main 5.68 s (2.63x), this branch 4.25 s (4.07-4.40;
+1.97x), geotext 2.16 s, pure Python 8.29 s (main's pure Python, 2 rounds at load 12-15: 8.7 and
+9.3 s; this branch's 9.5 and 8.1 s). Then the scan was made to fold the text as it reads it (no
+folded copy of each block): 3 more rounds in a quiet spell (load 3-6), main 5.11 s (2.40x), this
+branch 3.59 s (3.47-3.70; 1.69x), geotext 2.13 s, pure Python 7.51 s (3.53x); and with
+resolution's ``_PREV_CAP`` read backwards in C instead of searched, at load 2-3: main 5.09 s
+(2.45x), this branch 3.56 s (3.45-3.58; 1.71x), geotext 2.08 s, pure Python 7.50 s. In user
+cycles (``perf stat``, less load-dependent): main 15.3 G, this branch 9.4 G, geotext 5.4 G
+(1.7x). Still not met: 1.5x geotext would be about 3.1-3.2 s.
+
+Where the 50 MB time goes now (perf samples, compiled, one run): the trie walk with its fold 13 % (memory
+latency: an upper-case word walks the big trie, whose nodes below the third level are
+scattered over 17 MB), the rest spread thin over Python's objects and dicts per hit (allocation,
+tuples and dict look-ups about 12 %: the hit, the name look-up key, the spill and its read-back,
+the resolved mention, the line's place key), the regexes after and before names 6 % (about
+430,000 calls: _TAIL, _REGION_AFTER, _POSSESSIVE_TAIL, _PREV_CAP), the JSON writer 4 %, UTF-8
+decoding twice and the block strings' copies 5 %, the index load (read, SHA-256, pyahocorasick's constructor)
+about 0.25 s, the kernel 10 %. The next steps: keep hits in C from the scan to the writer (no
+Hit, spill or mention tuples: one struct array a block), build pyahocorasick's automaton only
+when the pure-Python path runs, and lay the big trie out depth-first by frequency.
 
 Before/after the geoparser split (fd4cd9e -> this), same quiet machine, interleaved, 9 runs,
 medians, wall clock, output byte-identical: warm 0.78 s -> 0.62-0.64 s against geotext

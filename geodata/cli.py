@@ -8,6 +8,7 @@ on stderr saying what and how to fix it, and a non-zero exit: 1 for input or dat
 from __future__ import annotations
 
 import argparse
+import codecs
 import errno
 import gc
 import json
@@ -156,6 +157,23 @@ def _claims_for_candidates(args: argparse.Namespace) -> int:
     return 0
 
 
+def _utf8_bytes_of(out):
+    """The binary stream under a UTF-8 text stream that writes "\n" as it is (the same bytes,
+    without a str per line: :func:`geodata.geoparse.stream_json_lines`), else the text stream.
+
+    The stream's error handler does not matter: decoded input never holds a lone surrogate,
+    the only thing UTF-8 cannot encode."""
+    buffer = getattr(out, "buffer", None)
+    try:
+        utf8 = codecs.lookup(out.encoding).name == "utf-8"
+    except (AttributeError, LookupError, TypeError):
+        utf8 = False
+    if buffer is None or not utf8 or os.linesep != "\n":
+        return out
+    out.flush()
+    return buffer
+
+
 def cmd_geoparse(args: argparse.Namespace) -> int:
     """Print the place mentions of a text file (or stdin) as JSON Lines, one mention per line."""
     from geodata.geoparse import read_text_input, stream_json_lines, write_json_lines
@@ -168,7 +186,7 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
     gc.disable()
     try:
         if size > STREAM_FROM_BYTES and (args.max_bytes is None or size <= args.max_bytes):
-            stream_json_lines(path, sys.stdout, sentences=not args.no_sentences)
+            stream_json_lines(path, _utf8_bytes_of(sys.stdout), sentences=not args.no_sentences)
         else:
             text = read_text_input(args.path, max_bytes=limit)
             write_json_lines(text, sys.stdout, sentences=not args.no_sentences)

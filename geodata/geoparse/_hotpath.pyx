@@ -14,6 +14,9 @@ the same bytes.
 from cpython.unicode cimport Py_UNICODE_ISTITLE
 from libc.string cimport memchr
 
+from geodata.geoparse._lines import render, write_bytes  # the JSON Lines writer (its own module)
+from geodata.geoparse._trie import matches  # the name scan (its own module: the trie walk and its checks)
+
 cdef object _MISSING = object()
 cdef Py_UCS4 _NONE = 0xFFFFFFFF  # "no character here" (past the end of the text)
 
@@ -81,43 +84,6 @@ def fold_patch(str text, bytes data, str folded, object FOLD):
     return u"".join(out)
 
 
-cdef bint _capital_surface_ok(str text, Py_ssize_t start, Py_ssize_t end):
-    """:func:`geodata.geoparse.recognition._surface_ok` for a name that starts with a capital: two
-    letters or fewer must all be capitals ("US", "U.S."; full stops are uncased, so removing them
-    changes nothing)."""
-    cdef Py_ssize_t i, letters = 0
-    for i in range(start, end):
-        if text[i].isalpha():
-            letters += 1
-    return letters > 2 or _isupper(text, start, end)
-
-
-def matches(str text, str folded, object index, object R):
-    """:func:`geodata.geoparse.recognition._matches` on ``folded = f" {fold(text)} "``, as sorted
-    ints ``start << 10 | (1023 - length)`` (the same order as its ``(start, -length)`` tuples)."""
-    cdef Py_ssize_t end_idx, klen, start
-    cdef long long value
-    cdef int bits = R.KLEN_BITS
-    cdef long long mask = (1 << bits) - 1
-    cdef Py_UCS4 c
-    cdef list found = []
-    surface_ok, lower_case_ok, prose, compass = R._surface_ok, R.lower_case_ok, R._prose, R._COMPASS_PREFIXES
-    for end_idx, value in index.automaton.iter(folded):
-        klen = value & mask
-        start = end_idx - klen - 1
-        c = text[start]
-        if c.isupper():
-            if klen > 3 or _capital_surface_ok(text, start, start + klen):
-                found.append((start << 10) | (1023 - klen))
-        elif klen > 4 and c.isalpha() and lower_case_ok(index, value >> bits):
-            if prose(text, start, start + klen):
-                found.append((start << 10) | (1023 - klen))  # "almaty" in lower-case wire copy
-        elif text.startswith(compass, start) and surface_ok(text, start, start + klen):
-            found.append((start << 10) | (1023 - klen))
-    found.sort()
-    return found
-
-
 def recognise(str text, object index, dict kinds, dict names, object R):
     """The loop of :func:`geodata.geoparse.recognition.recognise` (``R`` is that module)."""
     cdef Py_ssize_t n = len(text), start, end, last_end = 0, klen
@@ -129,7 +95,7 @@ def recognise(str text, object index, dict kinds, dict names, object R):
     stops, dem = R.stop_names(), index.demonyms
     normalize_name, candidates, own, Name, Hit = R.normalize_name, R._candidates, R._own, R.Name, R.Hit
     possessive, region_after, tail_re = R._POSSESSIVE_TAIL, R._REGION_AFTER, R._TAIL
-    for key in matches(text, f" {R.fold(text)} ", index, R):
+    for key in matches(text, index, R):  # folds the text as it reads it
         start = key >> 10
         if start < last_end:
             continue
@@ -183,6 +149,44 @@ def recognise(str text, object index, dict kinds, dict names, object R):
     return hits
 
 
+cdef Py_ssize_t _word_end = 0  # where the word _prev_cap found ends (its group 1 is text[start:_word_end])
+
+
+cdef inline bint _cap_word(Py_UCS4 ch):
+    """``[\\w’'.-]``: what may follow the capital in resolution's ``_PREV_CAP``."""
+    return ch.isalnum() or ch == u"_" or ch == u"’" or ch == u"'" or ch == u"." or ch == u"-"
+
+
+cdef Py_ssize_t _prev_cap(str text, Py_ssize_t lo, Py_ssize_t start):
+    """Where ``_PREV_CAP.search(text, lo, start)`` matches, or -1 (its word's end in ``_word_end``).
+
+    The pattern is a capital, word characters, then spaces or one "&" with spaces, up to
+    ``start``: the separator is the run of spaces and at most one "&" just before ``start`` (a
+    word character is neither), the word the run of word characters before it, and the leftmost
+    match starts at the first ASCII capital of that run. The callers see a space or "&" at
+    ``start - 1``, so ``$`` cannot match before a final newline instead."""
+    global _word_end
+    cdef Py_ssize_t k = start, q, p
+    while k > lo and text[k - 1] == u" ":
+        k -= 1
+    if k > lo and text[k - 1] == u"&":
+        k -= 1
+        while k > lo and text[k - 1] == u" ":
+            k -= 1
+    if k == start:  # no separator: nothing can match
+        return -1
+    q = k
+    p = q
+    while p > lo and _cap_word(text[p - 1]):
+        p -= 1
+    while p < q and not (u"A" <= text[p] <= u"Z"):
+        p += 1
+    if p >= q:
+        return -1
+    _word_end = q
+    return p
+
+
 cdef tuple _signals(str text, Py_ssize_t n, Py_ssize_t start, Py_ssize_t end, Py_ssize_t sent_start, bint weak, object S):
     """:func:`geodata.geoparse.resolution._signals` (``S``: the module's regexes and word sets)."""
     cdef bint initial = False, phrase = False, caps = False
@@ -200,10 +204,10 @@ cdef tuple _signals(str text, Py_ssize_t n, Py_ssize_t start, Py_ssize_t end, Py
         lo = sent_start if sent_start > start - 40 else start - 40
         space = text.rfind(" ", lo, start - 1)
         if not _islower(text, space + 1 if space >= 0 else lo, start - 1):
-            prv = prev_cap.search(text, lo, start)
-            if prv:
-                word = prv.group(1).lower()
-                phrase = not (word in function or (prv.start() == sent_start and normalize_name(word) in stop_names()))
+            space = _prev_cap(text, lo, start)
+            if space >= 0:
+                word = text[space:_word_end].lower()
+                phrase = not (word in function or (space == sent_start and normalize_name(word) in stop_names()))
     if end - start > 3 and _isupper(text, start, end):
         caps = caps_window(text, start, end)
     return (initial, phrase and not caps, caps)
@@ -353,27 +357,3 @@ def resolve(str text, list hits, dict scored, dict confs, object text_sentences,
         if conf >= min_confidence:
             out.append(tuple.__new__(RM, (start, end, s_start, s_end, place, conf, alts, place.kind)))
     return out
-
-
-def render(str text, list mentions, bint sentences, Py_ssize_t offset, dict heads, object head_of, object enc):
-    """The chunks of :func:`geodata.geoparse.jsonlines.render_lines` (a generator, 2,048 lines each)."""
-    cdef Py_ssize_t a, b, sa, sb, last_sa = -1, last_sb = -1
-    cdef list lines = []
-    cdef str middle = u"", sentence
-    cdef tuple head
-    for m in mentions:
-        a, b, sa, sb, place, conf, alts, kind = m
-        key = (id(alts), conf, id(place), kind)
-        head = heads.get(key)
-        if head is None:
-            head = heads[key] = head_of(place, conf, alts, kind)
-        if sa != last_sa or sb != last_sb:
-            last_sa, last_sb = sa, sb
-            sentence = f'"sentence": {enc(text[sa:sb])}, ' if sentences else u""
-            middle = f'{sentence}"sentence_end": {sb + offset}, "sentence_start": {sa + offset}, "start": '
-        lines.append(f'{head[0]}{b + offset}{head[1]}{middle}{a + offset}, "text": {enc(text[a:b])}}}\n')
-        if len(lines) >= 2048:
-            yield u"".join(lines)
-            lines = []
-    if lines:
-        yield u"".join(lines)

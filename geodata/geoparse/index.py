@@ -7,9 +7,10 @@ JSON, decoded only when a name is met) is kept in ``$XDG_CACHE_HOME/qantar-atlas
 ``~/.cache/qantar-atlas/``). A warm start reads that file and never parses the gazetteer.
 
 The cache cannot run code and is verified before use. It holds no pickle: a JSON header and
-raw byte sections (the automaton's own node tables, ``array`` buffers, JSON rows), and the
-only constructor fed from it is pyahocorasick's, called by this module. A SHA-256 digest of
-the whole file is kept apart from it (``geoparse-index-v2.sha256``) and checked before a byte
+raw byte sections (the automaton's own node tables, ``array`` buffers, among them the trie
+the compiled scan walks, JSON rows), and the only constructor fed from it is pyahocorasick's,
+called by this module. A SHA-256 digest of the whole file is kept apart from it
+(``geoparse-index-v3.sha256``) and checked before a byte
 of the file is parsed: a flipped byte, a truncated file, an edited coordinate or a file that is
 not ours is rebuilt, never read (pyahocorasick trusts its node tables, and a corrupt one can
 crash the process). Threat model: the cache folder is the user's own; the digest catches
@@ -50,29 +51,47 @@ import ahocorasick
 from geodata.errors import DataError
 from geodata.files import cache_dir
 from geodata.gazetteer import GAZETTEER_PATH, Place, load_gazetteer
+from geodata.geoparse.trie import build_trie
 from geodata.names import STOPNAMES_PATH, normalize_name, stop_names
 
 __all__ = ["DEMONYMS_PATH", "FORMAT", "NameIndex", "cache_dir", "clean_cache", "load_index"]
 
 DEMONYMS_PATH = Path(__file__).resolve().parent.parent / "data" / "demonyms.tsv"
-FORMAT = 2  # bump when the cached layout or the key selection changes (1: a pickle, never read again)
+FORMAT = 3  # bump when the cached layout or the key selection changes (1: a pickle, never read again; 3: the trie)
 STALE_TMP_S = 600  # a build takes seconds; a temporary file this old was left by an interrupted one
 _MAGIC = b"QANTAR-NAME-INDEX\n"
-_ARRAYS = ("codes", "offsets", "row_offsets")
+_ARRAYS = ("codes", "offsets", "row_offsets", "trie", "trie_lower")
 KLEN_BITS = 10  # automaton value = name id << KLEN_BITS | key length
 _KLEN_MASK = (1 << KLEN_BITS) - 1
 _EDGE = 65536  # bytes hashed at each end of the gazetteer file
 _PLAIN_KEY = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")  # normalize_name leaves such a key as it is
 
 
+COMPASS = frozenset({"eastern", "western", "northern", "southern"})  # lower-case words that may start a name
+_LOWER_COUNTRIES = frozenset({"KZ", "KG", "RU", "TJ", "TM", "UZ"})  # not CN: "china" is a word
+_LOWER_MIN_POPULATION = 50_000
+
+
+def reads_in_lower_case(top: Place) -> bool:
+    """Whether a name whose best candidate is ``top`` counts in lower case too ("protests in
+    almaty" in wire copy; :func:`geodata.geoparse.recognition.lower_case_ok`). Here because the
+    index keeps such names apart for the compiled scan: a change needs :data:`FORMAT` bumped."""
+    return ((top.kind == "city" and top.country == "KZ" and top.population >= _LOWER_MIN_POPULATION)
+            or (top.kind == "country" and top.country in _LOWER_COUNTRIES))
+
+
 class NameIndex:
     """Names -> ranked candidate places, and the automaton that finds the names in folded text.
 
     ``automaton`` maps ``" key "`` to ``name_id << KLEN_BITS | len(key)``; name id 0 means a
-    demonym that names no place. ``demonyms`` maps normalised demonyms to ISO2 codes.
+    demonym that names no place. ``trie`` holds the same keys and values as a flat array for
+    the compiled scan (:mod:`geodata.geoparse.trie`), ``trie_lower`` those that may count where
+    the text has no capital (a compass word first, or a name that reads in lower case). ``demonyms`` maps normalised demonyms to ISO2 codes.
     """
     def __init__(self, payload: dict):
         self.automaton: ahocorasick.Automaton = payload["automaton"]
+        self.trie: array = payload["trie"]
+        self.trie_lower: array = payload["trie_lower"]
         self.demonyms: dict[str, str] = payload["demonyms"]
         self._codes: array = payload["codes"]
         self._offsets: array = payload["offsets"]
@@ -140,6 +159,7 @@ def build_payload() -> dict:
         row_offsets.append(len(rows))
     ranked = dict(gz.postings())  # every name's (row, rank) at once: what scored_candidates gives, ~3x faster
     auto = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    items: dict[str, int] = {}  # the same keys and values, for the trie
     codes, offsets = array("q"), array("q", [0, 0])  # name id 0: no places
     for key in gz.name_keys():
         if len(key) < 2 or key[0].isdigit() or len(key) > _KLEN_MASK or (key in stops and key not in demonyms):
@@ -154,13 +174,22 @@ def build_payload() -> dict:
             codes.extend(row << 2 | rank for row, rank in found)
             offsets.append(len(codes))
         auto.add_word(f" {key} ", name_id << KLEN_BITS | len(key))
+        items[f" {key} "] = name_id << KLEN_BITS | len(key)
     for key in demonyms:
         if not auto.exists(f" {key} "):
             auto.add_word(f" {key} ", len(key))
+            items[f" {key} "] = len(key)
     auto.make_automaton()
+    # What the compiled scan walks from a word without a capital: the only keys that can count
+    # there (recognition._matches): a compass word first, or five letters or more of a name that
+    # reads in lower case. Most words of a text are such words; this trie has about 400 keys.
+    compass = tuple(f" {c} " for c in sorted(COMPASS))
+    lower = {k: v for k, v in items.items() if k.startswith(compass) or (
+        (v & _KLEN_MASK) > 4 and v >> KLEN_BITS and reads_in_lower_case(places[codes[offsets[v >> KLEN_BITS]] >> 2]))}
     countries = {p.country: row_of[p.id] for p in places if p.kind == "country" and p.id == f"country:{p.country}"}
     return {"automaton": auto, "demonyms": demonyms, "codes": codes, "offsets": offsets, "rows": bytes(rows),
-            "row_offsets": row_offsets, "countries": countries}
+            "row_offsets": row_offsets, "countries": countries,
+            "trie": build_trie(items), "trie_lower": build_trie(lower)}
 
 
 def _pyahocorasick_version() -> str:
@@ -243,6 +272,8 @@ def decode_payload(data: bytes, key: str) -> dict | None:
     demonyms, countries = header["demonyms"], header["countries"]
     if not isinstance(demonyms, dict) or not isinstance(countries, dict):
         return None
+    if any(t.typecode != "I" or t.itemsize != 4 or not t or len(t) % 4 for t in (arrays["trie"], arrays["trie_lower"])):
+        return None  # the compiled scan reads them as 32-bit unsigned integers, four a node
     return {"automaton": automaton, "demonyms": demonyms, "rows": bytes(sections[-1]), "countries": countries, **arrays}
 
 

@@ -9,13 +9,13 @@ per sentence, which is what makes ``python -m geodata geoparse`` fast on long te
 from __future__ import annotations
 
 import json
-from typing import Iterable, Iterator, TextIO
+from typing import BinaryIO, Iterable, Iterator, TextIO
 
 import geodata.geoparse.compiled as compiled
 from geodata.geoparse.parser import resolve_text
 from geodata.geoparse.resolution import ResolvedMention
 
-__all__ = ["render_lines", "write_json_lines"]
+__all__ = ["render_lines", "write_bytes", "write_json_lines"]
 
 
 def write_json_lines(text: str, out: TextIO, *, context: Iterable[str] | None = None, sentences: bool = True) -> int:
@@ -99,3 +99,20 @@ def render_lines(text: str, mentions: list[ResolvedMention], sentences: bool, of
             lines.clear()
     if lines:
         yield "".join(lines)
+
+
+def write_bytes(out: BinaryIO, text: str, mentions: list[ResolvedMention], sentences: bool, offset: int = 0,
+                memo: dict | None = None) -> None:
+    """Write the lines of :func:`render_lines` to a binary stream, encoded as UTF-8.
+
+    Compiled, the bytes are put together from parts each encoded once (a place's fixed parts, a
+    sentence, a surface) in a reused buffer, without a str per line or the encoding of every
+    chunk on its way out (geodata/geoparse/_lines.pyx).
+    """
+    memo = {} if memo is None else memo
+    if compiled.hot is not None:
+        compiled.hot.write_bytes(out.write, text, mentions, sentences, offset, memo.setdefault("heads_bytes", {}), _head,
+                                 _enc, memo.setdefault("surfaces", {}))
+        return
+    for chunk in render_lines(text, mentions, sentences, offset, memo):
+        out.write(chunk.encode("utf-8"))

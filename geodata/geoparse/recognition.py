@@ -25,12 +25,11 @@ import unicodedata
 from typing import NamedTuple
 
 import geodata.geoparse.compiled as compiled
-from geodata.geoparse.index import KLEN_BITS, NameIndex
+from geodata.geoparse.index import COMPASS, KLEN_BITS, NameIndex, reads_in_lower_case
 from geodata.names import normalize_name, stop_names
 
 __all__ = ["COMPASS", "Hit", "Name", "fold", "lower_case_ok", "recognise"]
 
-COMPASS = frozenset({"eastern", "western", "northern", "southern"})
 _COMPASS_PREFIXES = tuple(f"{c} " for c in sorted(COMPASS))
 _KLEN_MASK = (1 << KLEN_BITS) - 1
 # Only the generic word is case-blind: a listed name must be capitalised, so in "Almaty, the Almaty
@@ -149,25 +148,21 @@ def _surface_ok(text: str, start: int, end: int) -> bool:
     return True
 
 
-_LOWER_COUNTRIES = frozenset({"KZ", "KG", "RU", "TJ", "TM", "UZ"})  # not CN: "china" is a word
-_LOWER_MIN_POPULATION = 50_000
 _lower_memo: dict[tuple[int, int], bool] = {}  # (id(index), name id) -> whether it counts in lower case
 
 
 def lower_case_ok(index: NameIndex, name_id: int) -> bool:
     """Whether a name counts in lower case too ("protests in almaty" in wire copy): its best
     candidate is a town of Kazakhstan of 50,000 people or more, or Kazakhstan or one of its
-    Central Asian and Russian neighbours. Callers pass only keys of 5+ letters; stop names never
+    Central Asian and Russian neighbours (:func:`geodata.geoparse.index.reads_in_lower_case`). Callers pass only keys of 5+ letters; stop names never
     reach the automaton."""
     key = (id(index), name_id)
     ok = _lower_memo.get(key)
     if ok is None:
         cands = index.candidates_of(name_id) if name_id else []
-        top = cands[0][1] if cands else None
-        ok = _lower_memo[key] = top is not None and (
-            (top.kind == "city" and top.country == "KZ" and top.population >= _LOWER_MIN_POPULATION)
-            or (top.kind == "country" and top.country in _LOWER_COUNTRIES))
+        ok = _lower_memo[key] = bool(cands) and reads_in_lower_case(cands[0][1])
     return ok
+
 
 
 _PROSE_BEFORE = frozenset(" \t\n\"“‘'(")

@@ -31,6 +31,7 @@ no size limit. Every error is found by the first pass, before anything is writte
 from __future__ import annotations
 
 import codecs
+import io
 import re
 import shlex
 import tempfile
@@ -38,11 +39,11 @@ from array import array
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
-from typing import Iterable, Iterator, TextIO
+from typing import BinaryIO, Iterable, Iterator, TextIO
 
 from geodata.errors import InputError
 from geodata.geoparse.index import default_index
-from geodata.geoparse.jsonlines import render_lines
+from geodata.geoparse.jsonlines import render_lines, write_bytes
 from geodata.geoparse.recognition import recognise
 from geodata.geoparse.resolution import context_counts, resolve
 from geodata.geoparse.sentences import Sentences
@@ -187,7 +188,7 @@ class _Spill:
         self.file.close()
 
 
-def stream_json_lines(path: str | Path, out: TextIO, *, context: Iterable[str] | None = None, sentences: bool = True,
+def stream_json_lines(path: str | Path, out: TextIO | BinaryIO, *, context: Iterable[str] | None = None, sentences: bool = True,
                       block_chars: int = DEFAULT_BLOCK_CHARS) -> int:
     """Write the place mentions of a text file of any size to ``out`` as JSON Lines.
 
@@ -195,8 +196,9 @@ def stream_json_lines(path: str | Path, out: TextIO, *, context: Iterable[str] |
     ----------
     path : str or Path
         A text file (read twice, so not standard input).
-    out : TextIO
-        Where the lines go.
+    out : TextIO or binary stream
+        Where the lines go: a text stream, or a binary one (``sys.stdout.buffer``, a file opened
+        ``"wb"``), which gets them as UTF-8 without a str per line (the faster way).
     context : iterable of str, optional
         As for :func:`geodata.geoparse.parse`.
     sentences : bool
@@ -225,6 +227,7 @@ def stream_json_lines(path: str | Path, out: TextIO, *, context: Iterable[str] |
     index = default_index()
     ctx = context_counts([], context)
     memo: dict = {}  # one per document: each distinct name is recognised, scored and serialised once
+    binary = isinstance(out, (io.RawIOBase, io.BufferedIOBase))
     blank = True
     spill = _Spill()
     try:
@@ -240,8 +243,11 @@ def stream_json_lines(path: str | Path, out: TextIO, *, context: Iterable[str] |
         windows = _windows(_decoded_chunks(path, where), block_chars)
         for (offset, _, _, window), hits in zip(windows, spill.blocks()):
             mentions = resolve(window, hits, ctx, Sentences(window), index, memo)
-            for chunk in render_lines(window, mentions, sentences, offset, memo):
-                out.write(chunk)
+            if binary:
+                write_bytes(out, window, mentions, sentences, offset, memo)
+            else:
+                for chunk in render_lines(window, mentions, sentences, offset, memo):
+                    out.write(chunk)
             written += len(mentions)
     finally:
         spill.close()

@@ -106,6 +106,18 @@ def test_a_corpus_sample_gives_the_same_bytes():
     text = "".join(p + rng.choice(["\n\n", "\n", " ", ". ", ", and ", " regions\n"]) for p in paras)
     fast, pure = _both(lambda: _lines(text))
     assert fast == pure and fast.count("\n") > 15_000
+    from geodata.geoparse.jsonlines import write_bytes
+    from geodata.geoparse.parser import resolve_text
+
+    def written(sentences: bool) -> bytes:
+        out = io.BytesIO()
+        write_bytes(out, text, mentions, sentences)
+        return out.getvalue()
+
+    mentions = resolve_text(text)
+    for sentences in (True, False):
+        fast_bytes, pure_bytes = _both(lambda: written(sentences))
+        assert fast_bytes == pure_bytes == _lines(text, sentences=sentences).encode("utf-8")
 
 
 @needs_hot
@@ -119,8 +131,15 @@ def test_streamed_blocks_give_the_same_bytes(tmp_path):
         stream_json_lines(path, out, block_chars=5_000)
         return out.getvalue()
 
+    def streamed_bytes() -> bytes:  # a binary stream gets the lines put together as bytes
+        out = io.BytesIO()
+        stream_json_lines(path, out, block_chars=5_000)
+        return out.getvalue()
+
     fast, pure = _both(streamed)
     assert fast == pure == _lines(path.read_text(encoding="utf-8"))
+    fast_bytes, pure_bytes = _both(streamed_bytes)
+    assert fast_bytes == pure_bytes == fast.encode("utf-8")
 
 
 @needs_hot
@@ -191,3 +210,15 @@ def test_the_checks_before_the_tail_regexes_never_hide_a_match():
     if HOT is not None:
         fast, pure = _both(lambda: [_lines(t) for t in texts])
         assert fast == pure
+
+
+@needs_hot
+def test_capitalised_phrases_before_names_on_random_text():
+    # The compiled twin of resolution._PREV_CAP (a capital, word characters, spaces or one "&",
+    # then the name) reads the text backwards instead of searching it: random runs of its ingredients.
+    rng = random.Random(7)
+    parts = ["Almaty", "Taraz", " ", "  ", "&", " & ", "&&", "A", "b", "Emma", "in", "The", "’", "'", ".", "-", "_",
+             "\n", "Ä", "x1", "US", "Kazakhstan", ", ", "É"]
+    texts = ["".join(rng.choice(parts) for _ in range(rng.randint(1, 30))) for _ in range(400)]
+    fast, pure = _both(lambda: [_lines(t) for t in texts])
+    assert fast == pure and sum(map(len, fast)) > 10_000
