@@ -19,7 +19,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 
 from geodata.layers import build_layers
 from geodata.places import nationwide, place_groups
-from tests.e2e.conftest import MAP_FRAME, retried
+from tests.e2e.conftest import MAP_FRAME, App, guarded_context, retried
 
 pytestmark = pytest.mark.e2e
 
@@ -154,6 +154,31 @@ def test_a_click_on_almaty_lists_all_its_events(app, page, size):
     app.wait_idle()
     assert query(page)["feature"] == ["events:almaty-airport-seized"]
     assert ref.startswith("groups:")
+
+
+def test_a_tap_on_the_phone_selects_and_opens_no_tooltip(browser, server):
+    """A finger on a touch screen: the tap selects Almaty and no tooltip opens, not even for a moment
+    (the mouse events a tap fakes used to open one, which then stayed over the map)."""
+    context, blocked = guarded_context(browser, viewport=dict(zip(("width", "height"), SIZES["phone"])),
+                                       has_touch=True, is_mobile=True)
+    try:
+        page = context.new_page()
+        app = App(page, server, browser)
+        app.open()
+        frame = drawn_frame(page)
+        settled_badges(page, frame)
+        frame.locator("body").evaluate("() => { window.tipsOpened = 0; window.map.on('tooltipopen', () => window.tipsOpened++); }")
+        app.screenshot("workspace_tap_before_phone")
+        frame.locator('.atlas-group[data-ref*="gn:1526384"]').tap()
+        page.wait_for_function("() => location.search.includes('feature=groups')", timeout=15_000)
+        app.wait_idle()
+        assert set(ALMATY.event_ids) <= set(picks(page))
+        assert frame.locator(".leaflet-tooltip").count() == 0
+        assert frame.locator("body").evaluate("() => window.tipsOpened") == 0
+        app.screenshot("workspace_tap_after_phone")
+    finally:
+        context.close()
+    assert blocked == [], f"the page tried to reach the internet: {blocked[:5]}"
 
 
 def test_zoomed_in_almaty_is_one_badge_of_11_and_no_badge_hides_another(app, page):
