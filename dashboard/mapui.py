@@ -91,11 +91,13 @@ _PINS = Template("""{% macro script(this, kwargs) %}
       html: '<div class="' + cls + '" style="--c:' + colour + '"><span>' + n + '</span></div>'});  // the count on a plain ground
     var m = L.marker([d.lat, d.lon], {icon: icon, keyboard: true, riseOnHover: true, title: label});
     m.bindTooltip(tip, {direction: 'auto', className: 'atlas-tip', opacity: 0.95});
-    m.on('click', function(){
+    m.on('click', function(e){
       m.closeTooltip();
       // A pointer's click leaves no focus behind: focus opens the tooltip (Leaflet), so the iframe
-      // regaining focus later (the reader back from the panel or another tab) would reopen it.
-      var el = m.getElement(); if (el && el === document.activeElement) el.blur();
+      // regaining focus later (the reader back from the panel or another tab) would reopen it. A click
+      // that assistive technology synthesises (detail 0) keeps the focus where the reader is.
+      var el = m.getElement();
+      if (el && el === document.activeElement && e.originalEvent && e.originalEvent.detail > 0) el.blur();
       window.atlasSelect(ref);
     });
     m.on('add', function(){
