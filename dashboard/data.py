@@ -7,18 +7,24 @@ data is :mod:`dashboard.maps`' job.
 The user's store (``QANTAR_DB``, else the default file of ``geodata.store``) joins the seeds:
 what depends on it is cached on :func:`version` too (``geodata.store.store_version``, which
 every write changes), so a source or event added in one session shows in every other session
-on its next run.
+on its next run. Every cached wrapper asks for the version (about 20 per run of the map page),
+so :func:`version` asks the store once per script run, and again only after a write made by
+this process (a page that adds a source shows it in the same run).
 """
 
 from __future__ import annotations
 
+import itertools
 import os
+import threading
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 import streamlit as st
+from sqlalchemy import event
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from geodata import claims, exportfiles, layers, mentions, writers
 from geodata import store as user_store
@@ -79,7 +85,31 @@ NO_OUTLET = "(outlet not named)"
 def _open_store(db: str) -> user_store.Store:
     # One engine per process and database; ``db`` is QANTAR_DB's value ("" for the default file).
     # (Cached arguments named with a leading underscore are not hashed: hence ``store_version``.)
-    return user_store.open_store(db or None)
+    s = user_store.open_store(db or None)
+    event.listen(s.engine, "after_cursor_execute", _count_write)
+    return s
+
+
+_WRITES = itertools.count(1)
+_last_write = 0  # the number of this process's latest write to a store (0: none yet)
+
+
+def _count_write(_conn, _cursor, _statement, _parameters, context, _executemany) -> None:
+    global _last_write
+    if context is not None and (context.isinsert or context.isupdate or context.isdelete):
+        _last_write = next(_WRITES)  # itertools.count: atomic under the GIL
+
+
+class _RunVersion(threading.local):
+    """The version this thread's current script run read: for which run, store and latest write."""
+
+    run: object = None
+    store: object = None
+    writes: int = -1
+    value: str = ""
+
+
+_memo = _RunVersion()
 
 
 def store() -> user_store.Store | None:
@@ -100,9 +130,29 @@ def store_problem() -> str | None:
 
 
 def version() -> str:
-    """The store's version: changes with every write to it ("" without a store)."""
+    """The store's version: changes with every write to it ("" without a store).
+
+    Read once per script run: a write by another session or process shows on the next run, one by
+    this process at once. Outside a script run (a test, a benchmark), read every time.
+    """
     s = store()
-    return user_store.store_version(s) if s is not None else ""
+    if s is None:
+        return ""
+    run = _run()
+    writes = _last_write  # before reading: a write made meanwhile makes the next call read again
+    if run is not None and _memo.run is run and _memo.store is s and _memo.writes == writes:
+        return _memo.value
+    value = user_store.store_version(s)
+    if run is not None:
+        _memo.run, _memo.store, _memo.writes, _memo.value = run, s, writes, value
+    return value
+
+
+def _run() -> object | None:
+    # What identifies this script run: Streamlit gives each run (a full run, a fragment's run) a new
+    # ``cursors`` dict (ScriptRunContext.reset); tests/dashboard/test_store_version.py checks it still does.
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return ctx.cursors if ctx is not None else None
 
 
 def view_layers(date_from: str, date_to: str, sources: tuple[str, ...] | None, types: tuple[str, ...] | None) -> dict[str, gpd.GeoDataFrame]:

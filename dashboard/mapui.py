@@ -16,6 +16,9 @@ toggling a layer neither remounts the map nor reruns the script. Instead:
   :data:`PAGE_HOOK` keeps it there when Streamlit rewrites the URL. A link without a view (an
   event-list row) gets the tab's last view (``sessionStorage``). Its "Copy link" control
   copies the page's URL as it is at that moment.
+* Tooltips open on a mouse's hover and the keyboard's focus, never on a tap (a finger's tap
+  selects; a tooltip opened by the mouse events a tap fakes would stay over the map), and a
+  click closes them.
 * :func:`legend_html`: event types in words, place precision and line styles.
 """
 
@@ -88,7 +91,15 @@ _PINS = Template("""{% macro script(this, kwargs) %}
       html: '<div class="' + cls + '" style="--c:' + colour + '"><span>' + n + '</span></div>'});  // the count on a plain ground
     var m = L.marker([d.lat, d.lon], {icon: icon, keyboard: true, riseOnHover: true, title: label});
     m.bindTooltip(tip, {direction: 'auto', className: 'atlas-tip', opacity: 0.95});
-    m.on('click', function(){ m.closeTooltip(); window.atlasSelect(ref); });
+    m.on('click', function(e){
+      m.closeTooltip();
+      // A pointer's click leaves no focus behind: focus opens the tooltip (Leaflet), so the iframe
+      // regaining focus later (the reader back from the panel or another tab) would reopen it. A click
+      // that assistive technology synthesises (detail 0) keeps the focus where the reader is.
+      var el = m.getElement();
+      if (el && el === document.activeElement && e.originalEvent && e.originalEvent.detail > 0) el.blur();
+      window.atlasSelect(ref);
+    });
     m.on('add', function(){
       var el = m.getElement(); if (!el) return;
       el.setAttribute('aria-label', label); el.setAttribute('role', 'button'); el.tabIndex = 0;
@@ -146,6 +157,18 @@ _WORKSPACE = Template("""{% macro script(this, kwargs) %}
   var groups = window.atlasGroups || {};
   var KEYS = {{ this.params|tojson }}, ZOOM = {{ this.zoom_range|tojson }}, STORE = 'atlas-view';
   var mount = Math.random().toString(36).slice(2, 8), clicks = 0;
+  // No tooltip from a finger: a tap sends mouseover, focus and click after it, and Leaflet opens the
+  // tooltip on each, where it stays (no mouseout follows a tap; iOS even takes the first tap for the
+  // hover). Tooltips are for a mouse's hover and the keyboard's focus; the tap selects, and the panel
+  // says the rest. The last input decides: pointer events come before the mouse events a tap fakes.
+  var input = 'mouse';
+  function note(e){ input = e.type === 'keydown' ? 'keyboard' : (e.pointerType || 'mouse'); }
+  ['pointerdown', 'pointermove', 'keydown'].forEach(function(t){ document.addEventListener(t, note, true); });
+  document.addEventListener('touchstart', function(){ input = 'touch'; }, {capture: true, passive: true});
+  var openTip = L.Layer.prototype.openTooltip;
+  L.Layer.prototype.openTooltip = function(latlng){
+    return input === 'touch' ? this : openTip.call(this, latlng);
+  };
   // The Streamlit page that holds this iframe, when reachable (same origin): its URL keeps the view.
   var host = (function(){
     try {

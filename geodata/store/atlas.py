@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, literal, select, union_all
 
 from geodata.errors import DataError, InputError
 from geodata.gazetteer import load_gazetteer
@@ -33,14 +33,18 @@ __all__ = ["place_id_of", "open_suggestions", "reject_suggestion", "sentences_of
 def store_version(store: Store) -> str:
     """A short digest of what the store holds (sources, events, rejections); any write changes it.
 
-    Ids, not timestamps: a removal followed by an add in the same second still changes it.
+    Ids, not timestamps: a removal followed by an add in the same second still changes it. One
+    statement (the dashboard asks once per script run, maybe across a network to PostgreSQL).
     """
-    digest = hashlib.sha256()
+    kinds = (sources, events, rejected_suggestions)
+    ids = [select(literal(t.name, String).label("kind"), t.c.id.label("id")) for t in kinds]
+    count = select(literal(suggestions.name, String), cast(func.count(), String)).select_from(suggestions)
     with store.transaction() as conn:
-        for table in (sources, events, rejected_suggestions):
-            for sid in conn.execute(select(table.c.id).order_by(table.c.id)).scalars():
-                digest.update(f"{table.name}:{sid}\n".encode())
-        digest.update(str(conn.execute(select(func.count()).select_from(suggestions)).scalar()).encode())
+        rows = conn.execute(union_all(*ids, count)).all()
+    order = {t.name: i for i, t in enumerate(kinds)}
+    digest = hashlib.sha256()
+    for kind, value in sorted(rows, key=lambda r: (order.get(r[0], len(order)), r[1])):
+        digest.update(f"{kind}:{value}\n".encode())
     return digest.hexdigest()[:16]
 
 

@@ -56,9 +56,12 @@ def browser():
         b.close()
 
 
-def guarded_context(browser):
-    """A fresh browser context that blocks, and records, every request not to localhost."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+def guarded_context(browser, **options):
+    """A fresh browser context that blocks, and records, every request not to localhost.
+
+    ``options`` go to ``browser.new_context`` (e.g. a phone's ``viewport``, ``has_touch``, ``is_mobile``).
+    """
+    context = browser.new_context(**{"viewport": {"width": 1400, "height": 1000}, "accept_downloads": True, **options})
     blocked: list[str] = []
 
     def guard(route):

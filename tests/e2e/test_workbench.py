@@ -91,16 +91,15 @@ def test_add_accept_see_on_map_filter_and_download(wb, page, store_path):
     wb.screenshot("map_user_event")
 
     # Filter by the new source in the sidebar (by title, "yours"): the map and the list hold its one event.
-
-    def filter_by_source() -> None:
-        if f"sources={src.id}" not in page.url:  # an earlier attempt's pick may have landed late
-            page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.click()
-            page.get_by_role("option").filter(has_text=TITLE).filter(has_text="yours").click()
-            page.keyboard.press("Escape")
-        page.wait_for_function(f"() => location.search.includes('sources={src.id}')", timeout=15_000)
-
-    # Seen once in CI (unit tests on the other core): the pick never reached the URL; alone it passes.
-    retried(filter_by_source, "the source filter in the URL")
+    # Picked with the keyboard: a mouse click on the option was lost 4 times in 28 under load (the
+    # dropdown redraws the option under the pointer between mousedown and mouseup, so no click reaches
+    # it and nothing is picked; Streamlit's front end, not the atlas); typed, it was kept 14 of 14.
+    page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.click()
+    page.keyboard.type(TITLE)
+    page.get_by_role("option").filter(has_text=TITLE).filter(has_text="yours").wait_for()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    page.wait_for_function(f"() => location.search.includes('sources={src.id}')", timeout=15_000)
     wb.wait_idle()
     page.wait_for_function("() => /\\b1 event\\b/.test(document.body.innerText)")
     frame = wb.map_frame()

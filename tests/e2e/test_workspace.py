@@ -19,7 +19,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 
 from geodata.layers import build_layers
 from geodata.places import nationwide, place_groups
-from tests.e2e.conftest import MAP_FRAME, retried
+from tests.e2e.conftest import MAP_FRAME, App, guarded_context, retried
 
 pytestmark = pytest.mark.e2e
 
@@ -138,7 +138,10 @@ def test_a_click_on_almaty_lists_all_its_events(app, page, size):
         page.wait_for_function("() => location.search.includes('feature=groups')", timeout=15_000)
 
     # Seen once in CI with the unit tests loading the other core: the URL never got the click. The
-    # check is whole on every attempt; see the closing note of 26 Nov on the open question.
+    # check is whole on every attempt. Not reproduced since (26 Nov, load 9-14): 15 + 2 cold-server
+    # clicks without the retry, and clicks made 0-300 ms into another run, all kept. Ruled out: a
+    # second map instance (index.html's second request is the page's fetch, one iframe only) and a
+    # click during the first run (the iframe is created after that run ends).
     retried(click, "Almaty's click in the URL")
     app.wait_idle()
     listed = picks(page)
@@ -154,6 +157,31 @@ def test_a_click_on_almaty_lists_all_its_events(app, page, size):
     app.wait_idle()
     assert query(page)["feature"] == ["events:almaty-airport-seized"]
     assert ref.startswith("groups:")
+
+
+def test_a_tap_on_the_phone_selects_and_opens_no_tooltip(browser, server):
+    """A finger on a touch screen: the tap selects Almaty and no tooltip opens, not even for a moment
+    (the mouse events a tap fakes used to open one, which then stayed over the map)."""
+    context, blocked = guarded_context(browser, viewport=dict(zip(("width", "height"), SIZES["phone"])),
+                                       has_touch=True, is_mobile=True)
+    try:
+        page = context.new_page()
+        app = App(page, server, browser)
+        app.open()
+        frame = drawn_frame(page)
+        settled_badges(page, frame)
+        frame.locator("body").evaluate("() => { window.tipsOpened = 0; window.map.on('tooltipopen', () => window.tipsOpened++); }")
+        app.screenshot("workspace_tap_before_phone")
+        frame.locator('.atlas-group[data-ref*="gn:1526384"]').tap()
+        page.wait_for_function("() => location.search.includes('feature=groups')", timeout=15_000)
+        app.wait_idle()
+        assert set(ALMATY.event_ids) <= set(picks(page))
+        assert frame.locator(".leaflet-tooltip").count() == 0
+        assert frame.locator("body").evaluate("() => window.tipsOpened") == 0
+        app.screenshot("workspace_tap_after_phone")
+    finally:
+        context.close()
+    assert blocked == [], f"the page tried to reach the internet: {blocked[:5]}"
 
 
 def test_zoomed_in_almaty_is_one_badge_of_11_and_no_badge_hides_another(app, page):

@@ -10,7 +10,7 @@ import io
 import json
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import event, update
 
 from geodata.claims import candidate_ids
 from geodata.claims.candidates import SEED_VIOLENCE_SET
@@ -160,6 +160,21 @@ def test_store_version_changes_with_every_write(store):
     remove_source(store, src.id)
     versions.append(store_version(store))
     assert len(set(versions)) == len(versions) - 1 and versions[-1] == versions[0]
+
+
+def test_store_version_is_one_statement(store):
+    add_source(store, TEXT, **REF)
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", seen)
+    try:
+        store_version(store)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", seen)
+    assert [s for s in statements if not s.startswith("BEGIN")] == [statements[-1]] and "UNION ALL" in statements[-1]
 
 
 def test_open_suggestions_leave_out_accepted_and_rejected_ones(store):
