@@ -27,29 +27,6 @@ AIRPORT_QUOTE = "According to the news channel Khabar 24, Almaty’s airport, wh
 HOSTILE = "<script>alert(`pwned ${document.cookie}`)</script> & 'x' \"y\""
 
 
-@functools.cache
-def _installed_components():
-    """Streamlit's registry of installed v2 components, scanned once for the test session.
-
-    Each new AppTest otherwise scans the metadata of every installed distribution on its first
-    run (about 0.25 s CPU, most of an AppTest run of the atlas page). A server scans once and
-    shares the registry between all its sessions, as the tests now do; what is installed does
-    not change during a test run.
-    """
-    from streamlit.components.v2.component_manager import BidiComponentManager
-
-    manager = BidiComponentManager()
-    manager.discover_and_register_components(start_file_watching=False)
-    return manager
-
-
-def new_app_test(at: AppTest) -> AppTest:
-    """``at`` (not yet run) sharing the session's component registry (:func:`_installed_components`)."""
-    if hasattr(at, "_bidi_component_manager"):  # a private attribute of streamlit 1.67's AppTest
-        at._bidi_component_manager = _installed_components()
-    return at
-
-
 def run_app(query: dict | None = None, page: str | None = None) -> AppTest:
     """A fresh run of the dashboard with these URL parameters, on this page; fails on any exception.
 
@@ -57,7 +34,7 @@ def run_app(query: dict | None = None, page: str | None = None) -> AppTest:
     its file's name, which AppTest needs to find a page before a first run). A run may take 90 s
     before it counts as hung (a loaded machine, a cold cache).
     """
-    at = new_app_test(AppTest.from_file(APP, default_timeout=90))
+    at = AppTest.from_file(APP, default_timeout=90)
     at.query_params.update(query or {})
     if page:
         at.switch_page(page)

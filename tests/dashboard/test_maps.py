@@ -11,7 +11,7 @@ from dashboard import maps
 from dashboard.serving import offline
 from geodata.layers import build_layers
 from geodata.mentions import places_mentioned, seed_mentions
-from tests.dashboard.apptest import map_args, new_app_test
+from tests.dashboard.apptest import map_args
 
 
 def test_map_loads_only_local_assets_and_draws_every_layer(default_app):
@@ -96,7 +96,7 @@ def _both_ways():
 def test_a_map_frame_sends_the_component_what_st_folium_sends():
     from streamlit.testing.v1 import AppTest
 
-    at = new_app_test(AppTest.from_function(_both_ways, default_timeout=60)).run()
+    at = AppTest.from_function(_both_ways, default_timeout=60).run()
     assert not at.exception, [e.message for e in at.exception]
     first, second = (json.loads(el.proto.json_args) for el in at.get("component_instance"))
     assert first.pop("key") != second.pop("key")  # the widget keys differ, nothing else
