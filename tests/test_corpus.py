@@ -2,7 +2,6 @@
 
 import json
 import shutil
-import subprocess
 import sys
 import types
 from pathlib import Path
@@ -173,11 +172,6 @@ def test_index_sorts_by_id_and_reports_duplicates(tmp_path):
     assert [e.id for e in errors] == ["a"] and "first seen in" in errors[0].reason
 
 
-def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "geodata", "geoparse-corpus", *args], capture_output=True, text=True,
-                          cwd=ROOT, timeout=120)
-
-
 @pytest.mark.parametrize("args, expect", [
     (("no/such/folder", "--out", "{tmp}/o"), "no such file or folder"),
     (("{seeds}", "--out", "{tmp}/o", "--workers", "0"), "give at least 1"),
@@ -192,13 +186,17 @@ def test_bad_arguments_are_one_line(args, expect, tmp_path, cli):
     assert expect in r.stderr and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
 
 
-def test_cli_prints_a_summary(tmp_path):
-    """A real ``python -m geodata geoparse-corpus`` process, with its own one-worker cluster."""
+def test_cli_prints_a_summary_and_leaves_a_cluster_it_joined_running(client, tmp_path, cli):
+    """``geoparse-corpus --scheduler`` on the module's cluster, in this process (no interpreter and no
+    cluster of its own to start: seconds saved; a real ``python -m geodata`` process is
+    tests/test_entry_point.py's subject). The command closes its own client only."""
     (tmp_path / "docs").mkdir()
     shutil.copy(SEEDS[0], tmp_path / "docs")
-    r = _cli(str(tmp_path / "docs"), "--out", str(tmp_path / "out"), "--workers", "1")
-    assert r.returncode == 0, r.stderr[-2000:]
+    r = cli("geoparse-corpus", str(tmp_path / "docs"), "--out", str(tmp_path / "out"), "--scheduler", client.scheduler.address)
+    assert r.code == 0, r.stderr[-2000:]
     summary = json.loads(r.stdout)
-    assert summary["documents"] == 1 and summary["errors"] == 0 and summary["workers"] == 1
+    assert summary["documents"] == 1 and summary["errors"] == 0 and summary["workers"] == 2
     assert {"mentions", "bytes", "seconds", "mb_per_s", "out"} <= set(summary)
+    assert summary["mentions"] == len(expected({SEEDS[0].stem: read_text_input(str(SEEDS[0]))}))
     assert "Traceback" not in r.stderr
+    assert client.submit(sum, [1, 2]).result() == 3  # the cluster it joined still works

@@ -2,9 +2,9 @@
 
 Each hostile cache is loaded in a child process (forked from this one), so a segfault would show
 as a negative exit status instead of killing the test run. The child's rebuild writes the index
-``build_payload`` made once for this module, as do the in-process rebuilds (a real build takes about
-2 s; what is tested here is that a bad cache is refused, rebuilt and verified, not the build itself:
-the ``good_cache`` fixture and tests/geoparse/test_index.py build for real).
+``build_payload`` made once for this module, as do the good cache and the in-process rebuilds (a
+real build takes about 2 s; what is tested here is that a bad cache is refused, rebuilt and
+verified, not the build itself: tests/geoparse/test_index.py builds for real).
 """
 
 from __future__ import annotations
@@ -29,17 +29,20 @@ PROBE_TIMEOUT_S = 300
 
 
 @pytest.fixture(scope="module")
-def good_cache(tmp_path_factory) -> Path:
-    directory = tmp_path_factory.mktemp("good")
-    load_index(directory)
-    assert {p.name for p in directory.iterdir()} == {BIN, DIGEST}
-    return directory
-
-
-@pytest.fixture(scope="module")
 def built_payload() -> dict:
     """What a rebuild writes: ``build_payload()``, once for the module."""
     return index_module.build_payload()
+
+
+@pytest.fixture(scope="module")
+def good_cache(tmp_path_factory, built_payload) -> Path:
+    """A cache as ``load_index`` writes it into an empty folder (from the module's one build)."""
+    directory = tmp_path_factory.mktemp("good")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(index_module, "build_payload", lambda: built_payload)
+        load_index(directory)
+    assert {p.name for p in directory.iterdir()} == {BIN, DIGEST}
+    return directory
 
 
 @pytest.fixture

@@ -52,7 +52,7 @@ _options = functools.cache(data.options)
 
 
 @given(st.dictionaries(st.sampled_from(PARAMS), st.lists(NASTY, max_size=6), max_size=len(PARAMS)))
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_any_url_gives_valid_settings_and_never_raises(params):
     check = check_query(params, _options)
     _valid(check, _options)

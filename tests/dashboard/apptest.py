@@ -30,13 +30,15 @@ HOSTILE = "<script>alert(`pwned ${document.cookie}`)</script> & 'x' \"y\""
 def run_app(query: dict | None = None, page: str | None = None) -> AppTest:
     """A fresh run of the dashboard with these URL parameters, on this page; fails on any exception.
 
-    A run may take 90 s before it counts as hung (a loaded machine, a cold cache).
+    The page is the first run's, as when a visitor opens a link to it (every page's ``url_path`` is
+    its file's name, which AppTest needs to find a page before a first run). A run may take 90 s
+    before it counts as hung (a loaded machine, a cold cache).
     """
     at = AppTest.from_file(APP, default_timeout=90)
     at.query_params.update(query or {})
-    at.run()
     if page:
-        at.switch_page(page).run()
+        at.switch_page(page)
+    at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
 

@@ -12,10 +12,18 @@ DOCUMENTS = "views/documents.py"
 XSS_TEXT = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2"> Riots in Almaty and Taraz'
 
 
+# The heading each page opens with (the map page has none: its first subheading is its list).
+PAGE_HEADINGS = {None: "Event list", "views/claims.py": "Pike's claim", "views/figures.py": "Figures",
+                 "views/timeline.py": "Timeline", "views/downloads.py": "Downloads", "views/documents.py": "Your document"}
+
+
 @pytest.mark.parametrize("page", [None, *PAGES[1:]])
 def test_every_page_runs_without_exception(app_at, page):
     at = app_at(page=page)  # run_app asserts that no exception was raised
     assert not at.exception
+    # the run showed the page asked for, not the map page (run_app opens a page directly, as a link does)
+    headings = [h.value for h in at.header] if page else [h.value for h in at.subheader]
+    assert headings and headings[0] == PAGE_HEADINGS[page], headings
 
 
 def test_claim_page_draws_its_settings_in_the_body_and_counts_live():

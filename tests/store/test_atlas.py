@@ -1,6 +1,6 @@
 """The store's sources and events beside the seeds: layers, the claim's violence set, sources.csv, export --db.
 
-Every test runs on SQLite and on PostgreSQL (the throwaway cluster of tests/test_store.py).
+Every test runs on SQLite and on PostgreSQL (the throwaway cluster of tests/store/conftest.py).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from geodata.store import (accept_suggestion, add_event, add_source, list_source
                            text_paragraph, verified_events)
 from geodata.store.schema import events
 from geodata.writers import export, export_files
-from tests.store.test_store import db, pg_url, store  # noqa: F401  (fixtures: a fresh store on SQLite and PostgreSQL)
+
 
 # Shymkent is not in the seed catalogue's violence set; a riot there must join it.
 TEXT = ("Rioters set fire to the akimat in Shymkent on Wednesday. <script>alert(1)</script>\n"
