@@ -29,6 +29,18 @@ the basemap changed it by at most 0.2 s, within the noise; the event list as an
 2.71 s against 2.11 s with the list as a select box and an HTML table in a busier one, which
 is what the page now uses (``dashboard/eventlist.py``). The rest is Streamlit's front end
 starting up: about 130 script chunks fetched and run as each kind of element first appears.
+
+Found later with a request waterfall, py-spy on the server and a Chromium trace (issue 12):
+about 40 of those chunks were fetched only after the websocket opened, in waves, until the
+map page preloaded them (``dashboard/serving/preload.py``); the server's event loop spent
+most of its busy time in Streamlit's source-file watcher (a walk of ``sys.modules`` after
+every script run; now off in ``.streamlit/config.toml``) and in ServeStatic's thread per
+file (the mirror is now sent from memory); a quarter of a new session's script run was
+``st.cache_data`` unpickling layers (now a shared resource). What is left is mostly the
+browser's main thread: React rendering Streamlit's elements (about 0.6 to 1 s of script
+time in a trace at load 4 to 6, against about 0.2 s for a page holding only a map) and the
+map's own scripts. A page with only a one-marker map, served by the same Streamlit and
+folium, took 2.06 s against the atlas's 2.92 s, alternated, at load 4 to 6.
 """
 
 from __future__ import annotations
