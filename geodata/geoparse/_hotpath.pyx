@@ -15,7 +15,7 @@ from cpython.unicode cimport Py_UNICODE_ISTITLE
 from libc.string cimport memchr
 
 from geodata.geoparse._lines import render, write_bytes  # the JSON Lines writer (its own module)
-from geodata.geoparse._trie import matches  # the name scan (its own module: the trie walk and its checks)
+from geodata.geoparse._trie import matches, value as trie_value  # the name scan (its own module: the trie walk and its checks), a key's value
 
 cdef object _MISSING = object()
 cdef Py_UCS4 _NONE = 0xFFFFFFFF  # "no character here" (past the end of the text)
