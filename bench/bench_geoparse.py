@@ -63,16 +63,36 @@ resolution's ``_PREV_CAP`` read backwards in C instead of searched, at load 2-3:
 cycles (``perf stat``, less load-dependent): main 15.3 G, this branch 9.4 G, geotext 5.4 G
 (1.7x). Still not met: 1.5x geotext would be about 3.1-3.2 s.
 
-Where the 50 MB time goes now (perf samples, compiled, one run): the trie walk with its fold 13 % (memory
-latency: an upper-case word walks the big trie, whose nodes below the third level are
-scattered over 17 MB), the rest spread thin over Python's objects and dicts per hit (allocation,
-tuples and dict look-ups about 12 %: the hit, the name look-up key, the spill and its read-back,
-the resolved mention, the line's place key), the regexes after and before names 6 % (about
-430,000 calls: _TAIL, _REGION_AFTER, _POSSESSIVE_TAIL, _PREV_CAP), the JSON writer 4 %, UTF-8
-decoding twice and the block strings' copies 5 %, the index load (read, SHA-256, pyahocorasick's constructor)
-about 0.25 s, the kernel 10 %. The next steps: keep hits in C from the scan to the writer (no
-Hit, spill or mention tuples: one struct array a block), build pyahocorasick's automaton only
-when the pure-Python path runs, and lay the big trie out depth-first by frequency.
+Branch speed3 (2026-11-26): the compiled path reads the name-index cache without building
+pyahocorasick's automaton (a third of a warm index load and about 80 MB of peak: name look-ups
+walk the trie in C; the automaton is built on first use from the cache, read and verified again,
+and the pure-Python path builds it at once as before); the compiled recogniser runs
+``_REGION_AFTER`` only when a word starting "re", "ob" or "pr" follows white space before the
+clause ends (most names followed by a comma have none); and the CLI's streamed parse lets glibc's
+malloc keep the memory a block frees for the next block (``mallopt``: page faults 78,000 -> 54,000).
+Output byte-identical (sha256 37420b6f...), pure Python too. 50 MB, ``perf stat`` at load 1.4-2,
+3 rounds alternating main (5c1beea), this branch and geotext, medians: user cycles main 9.46 G,
+this branch 9.16 G, geotext 5.57 G; kernel cycles 1.03 G, 0.77 G, 0.95 G; instructions 19.63 G,
+19.28 G, 16.82 G; task clock 3.76 s, 3.59 s (1.52x), 2.36 s. CPU time (user + system,
+``wait4``), 3 rounds at load 1.8-2.1: main 3.47 s (3.34-3.55; 1.60x), this branch 3.39 s
+(3.36-3.53; 1.56x), geotext 2.17 s (2.06-2.26), pure Python 7.52 s; an earlier set at load 3.6-4.7,
+before the malloc change: main 3.57 s (1.71x), this branch 3.52 s (1.68x), geotext 2.09 s. Peak RSS
+235 MB -> 148 MB. A gain of 2-5 % in CPU, inside the load noise of single runs; 1.5x geotext
+is still not reliably met (about 3.2 s would be).
+
+Where the 50 MB time goes now (perf samples, compiled, one run at this branch's first step): the
+trie walk with its fold 14 % (memory latency: an upper-case word walks the big trie, whose nodes
+below the third level are scattered over 17 MB); Python's objects and dicts per hit about 12 %
+(allocation and freeing, tuples, dict look-ups: the hit, the name look-up key, the spill and its
+read-back, the resolved mention, the line's place key); the regex engine 6 % (sre match, count
+and search; per 5 MB about 14,000 _TAIL, 12,000 _REGION_AFTER before the pre-test and 8,000
+_POSSESSIVE_TAIL calls); the JSON writer 4 %; memmove 2.5 % and UTF-8 decoding 1.7 % (the file
+decoded twice, the block strings copied); SHA-256 of the 70 MB cache 1.4 %; the kernel 10 %
+before the malloc change (page faults: clearing and copying pages). The next steps: keep hits
+in C from the scan to the writer (no Hit, spill or mention tuples: one struct array a block),
+move _TAIL's and _POSSESSIVE_TAIL's pre-tests into C the way _REGION_AFTER's is, decode the file
+once (keep the first pass's block strings' offsets, or the spill the text), and lay the big trie
+out depth-first by frequency.
 
 Before/after the geoparser split (fd4cd9e -> this), same quiet machine, interleaved, 9 runs,
 medians, wall clock, output byte-identical: warm 0.78 s -> 0.62-0.64 s against geotext
