@@ -84,6 +84,30 @@ def fold_patch(str text, bytes data, str folded, object FOLD):
     return u"".join(out)
 
 
+cdef inline bint _ascii_at(str text, Py_ssize_t i, Py_ssize_t n, str word):
+    """Whether ``text[i:]`` starts with ``word`` (short, no bounds surprises)."""
+    cdef Py_ssize_t k, m = len(word)
+    if i + m > n:
+        return False
+    for k in range(m):
+        if <Py_UCS4>text[i + k] != <Py_UCS4>word[k]:
+            return False
+    return True
+
+
+cdef bint _near_may(str text, Py_ssize_t end, Py_ssize_t n):
+    """Whether _TAIL's "near" alternative can match at ``end`` (" and (the |its )?surrounding …",
+    "adjacent", "neighbouring", "neighboring", "wider"): a pre-test on the first letters, the regex
+    still decides. " and" followed by anything else is the commonest tail-less case after a name."""
+    cdef Py_ssize_t i = end + 5
+    if not _ascii_at(text, end, n, u" and "):
+        return False
+    if _ascii_at(text, i, n, u"the ") or _ascii_at(text, i, n, u"its "):
+        i += 4
+    return (_ascii_at(text, i, n, u"sur") or _ascii_at(text, i, n, u"adj") or _ascii_at(text, i, n, u"nei")
+            or _ascii_at(text, i, n, u"wid"))
+
+
 cdef bint _region_word_ahead(str text, Py_ssize_t i, Py_ssize_t n):
     """Whether :data:`geodata.geoparse.recognition._REGION_AFTER` can match at ``i``: its match
     is made only of white space, word characters, ",", "&", "’", "'" and "-", and ends with white
@@ -158,6 +182,8 @@ def recognise(str text, object index, dict kinds, dict names, object R):
                             or (after == u"s" and after2 == u"t"))
             else:
                 tail_may = nxt in u" ,’'\"”"
+            if tail_may and after == u"a" and after2 == u"n":
+                tail_may = _near_may(text, end, n)  # " and": only _TAIL's "near" alternative begins so
             if tail_may:
                 gen = tail_re.match(text, end)
             else:
