@@ -68,19 +68,22 @@ pyahocorasick's automaton (a third of a warm index load and about 80 MB of peak:
 walk the trie in C; the automaton is built on first use from the cache, read and verified again,
 and the pure-Python path builds it at once as before); the compiled recogniser runs
 ``_REGION_AFTER`` only when a word starting "re", "ob" or "pr" follows white space before the
-clause ends (most names followed by a comma have none); and the CLI's streamed parse lets glibc's
-malloc keep the memory a block frees for the next block (``mallopt``: page faults 78,000 -> 54,000).
-Output byte-identical (sha256 37420b6f...), pure Python too. 50 MB, ``perf stat`` at load 1.4-2,
-3 rounds alternating main (5c1beea), this branch and geotext, medians: user cycles main 9.46 G,
-this branch 9.16 G, geotext 5.57 G; kernel cycles 1.03 G, 0.77 G, 0.95 G; instructions 19.63 G,
-19.28 G, 16.82 G; task clock 3.76 s, 3.59 s (1.52x), 2.36 s. CPU time (user + system,
-``wait4``), 3 rounds at load 1.8-2.1: main 3.47 s (3.34-3.55; 1.60x), this branch 3.39 s
-(3.36-3.53; 1.56x), geotext 2.17 s (2.06-2.26), pure Python 7.52 s; an earlier set at load 3.6-4.7,
-before the malloc change: main 3.57 s (1.71x), this branch 3.52 s (1.68x), geotext 2.09 s. Peak RSS
-235 MB -> 148 MB. A gain of 2-5 % in CPU, inside the load noise of single runs; 1.5x geotext
-is still not reliably met (about 3.2 s would be).
+clause ends (most names followed by a comma have none); the CLI's streamed parse lets glibc's
+malloc keep the memory a block frees for the next block (``mallopt``: page faults 78,000 -> 54,000);
+and a name followed by " and" runs ``_TAIL`` only when one of its "near" words can follow.
+Output byte-identical (sha256 37420b6f...), pure Python too. 50 MB, ``perf stat`` at load 3.6-5.2,
+3 rounds alternating main (5c1beea), this branch and geotext, medians: user + kernel cycles main
+10.73 G, this branch 9.90 G, geotext 6.26 G (1.71x -> 1.58x); instructions 19.63 G -> 19.03 G
+(geotext 16.81 G); task clock 3.64 s -> 3.28 s, geotext 2.11 s (1.73x -> 1.55x). CPU time (user +
+system, ``wait4``), 3 rounds right after at load 5.9-7: main 3.32 s (3.30-3.43; 1.71x), this branch
+3.26 s (3.09-3.29; 1.68x), geotext 1.94 s (1.90-2.11); pure Python 7.52 s (one run, load 1.7, before
+the last step). Earlier sets of this branch: at load 1.8-2.1 (without the " and" pre-test) main
+3.47 s (1.60x), this branch 3.39 s (1.56x), geotext 2.17 s; at load 3.6-4.7 (also without the malloc
+change) main 3.57 s (1.71x), this branch 3.52 s (1.68x), geotext 2.09 s. Peak RSS 235 MB -> 148 MB.
+A gain of 3-10 % in CPU (cycles and task clock say 7-10 %), about the size of the load noise between
+sets; 1.5x geotext is still not met (about 2.9-3.2 s would be, depending on the set).
 
-Where the 50 MB time goes now (perf samples, compiled, one run at this branch's first step): the
+Where the 50 MB time goes now (perf samples, compiled, one run after this branch's first step): the
 trie walk with its fold 14 % (memory latency: an upper-case word walks the big trie, whose nodes
 below the third level are scattered over 17 MB); Python's objects and dicts per hit about 12 %
 (allocation and freeing, tuples, dict look-ups: the hit, the name look-up key, the spill and its
@@ -90,8 +93,8 @@ _POSSESSIVE_TAIL calls); the JSON writer 4 %; memmove 2.5 % and UTF-8 decoding 1
 decoded twice, the block strings copied); SHA-256 of the 70 MB cache 1.4 %; the kernel 10 %
 before the malloc change (page faults: clearing and copying pages). The next steps: keep hits
 in C from the scan to the writer (no Hit, spill or mention tuples: one struct array a block),
-move _TAIL's and _POSSESSIVE_TAIL's pre-tests into C the way _REGION_AFTER's is, decode the file
-once (keep the first pass's block strings' offsets, or the spill the text), and lay the big trie
+more of _TAIL's and _POSSESSIVE_TAIL's pre-tests in C (as for _REGION_AFTER and " and"), decode the file
+once (the second pass decodes it again), and lay the big trie
 out depth-first by frequency.
 
 Before/after the geoparser split (fd4cd9e -> this), same quiet machine, interleaved, 9 runs,
