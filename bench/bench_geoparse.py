@@ -63,16 +63,39 @@ resolution's ``_PREV_CAP`` read backwards in C instead of searched, at load 2-3:
 cycles (``perf stat``, less load-dependent): main 15.3 G, this branch 9.4 G, geotext 5.4 G
 (1.7x). Still not met: 1.5x geotext would be about 3.1-3.2 s.
 
-Where the 50 MB time goes now (perf samples, compiled, one run): the trie walk with its fold 13 % (memory
-latency: an upper-case word walks the big trie, whose nodes below the third level are
-scattered over 17 MB), the rest spread thin over Python's objects and dicts per hit (allocation,
-tuples and dict look-ups about 12 %: the hit, the name look-up key, the spill and its read-back,
-the resolved mention, the line's place key), the regexes after and before names 6 % (about
-430,000 calls: _TAIL, _REGION_AFTER, _POSSESSIVE_TAIL, _PREV_CAP), the JSON writer 4 %, UTF-8
-decoding twice and the block strings' copies 5 %, the index load (read, SHA-256, pyahocorasick's constructor)
-about 0.25 s, the kernel 10 %. The next steps: keep hits in C from the scan to the writer (no
-Hit, spill or mention tuples: one struct array a block), build pyahocorasick's automaton only
-when the pure-Python path runs, and lay the big trie out depth-first by frequency.
+Branch speed3 (2026-11-26): the compiled path reads the name-index cache without building
+pyahocorasick's automaton (a third of a warm index load and about 80 MB of peak: name look-ups
+walk the trie in C; the automaton is built on first use from the cache, read and verified again,
+and the pure-Python path builds it at once as before); the compiled recogniser runs
+``_REGION_AFTER`` only when a word starting "re", "ob" or "pr" follows white space before the
+clause ends (most names followed by a comma have none); the CLI's streamed parse lets glibc's
+malloc keep the memory a block frees for the next block (``mallopt``: page faults 78,000 -> 54,000);
+and a name followed by " and" runs ``_TAIL`` only when one of its "near" words can follow.
+Output byte-identical (sha256 37420b6f...), pure Python too. 50 MB, ``perf stat`` at load 3.6-5.2,
+3 rounds alternating main (5c1beea), this branch and geotext, medians: user + kernel cycles main
+10.73 G, this branch 9.90 G, geotext 6.26 G (1.71x -> 1.58x); instructions 19.63 G -> 19.03 G
+(geotext 16.81 G); task clock 3.64 s -> 3.28 s, geotext 2.11 s (1.73x -> 1.55x). CPU time (user +
+system, ``wait4``), 3 rounds right after at load 5.9-7: main 3.32 s (3.30-3.43; 1.71x), this branch
+3.26 s (3.09-3.29; 1.68x), geotext 1.94 s (1.90-2.11); pure Python 7.52 s (one run, load 1.7, before
+the last step). Earlier sets of this branch: at load 1.8-2.1 (without the " and" pre-test) main
+3.47 s (1.60x), this branch 3.39 s (1.56x), geotext 2.17 s; at load 3.6-4.7 (also without the malloc
+change) main 3.57 s (1.71x), this branch 3.52 s (1.68x), geotext 2.09 s. Peak RSS 235 MB -> 148 MB.
+A gain of 3-10 % in CPU (cycles and task clock say 7-10 %), about the size of the load noise between
+sets; 1.5x geotext is still not met (about 2.9-3.2 s would be, depending on the set).
+
+Where the 50 MB time goes now (perf samples, compiled, one run after this branch's first step): the
+trie walk with its fold 14 % (memory latency: an upper-case word walks the big trie, whose nodes
+below the third level are scattered over 17 MB); Python's objects and dicts per hit about 12 %
+(allocation and freeing, tuples, dict look-ups: the hit, the name look-up key, the spill and its
+read-back, the resolved mention, the line's place key); the regex engine 6 % (sre match, count
+and search; per 5 MB about 14,000 _TAIL, 12,000 _REGION_AFTER before the pre-test and 8,000
+_POSSESSIVE_TAIL calls); the JSON writer 4 %; memmove 2.5 % and UTF-8 decoding 1.7 % (the file
+decoded twice, the block strings copied); SHA-256 of the 70 MB cache 1.4 %; the kernel 10 %
+before the malloc change (page faults: clearing and copying pages). The next steps: keep hits
+in C from the scan to the writer (no Hit, spill or mention tuples: one struct array a block),
+more of _TAIL's and _POSSESSIVE_TAIL's pre-tests in C (as for _REGION_AFTER and " and"), decode the file
+once (the second pass decodes it again), and lay the big trie
+out depth-first by frequency.
 
 Before/after the geoparser split (fd4cd9e -> this), same quiet machine, interleaved, 9 runs,
 medians, wall clock, output byte-identical: warm 0.78 s -> 0.62-0.64 s against geotext

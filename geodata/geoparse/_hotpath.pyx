@@ -15,7 +15,7 @@ from cpython.unicode cimport Py_UNICODE_ISTITLE
 from libc.string cimport memchr
 
 from geodata.geoparse._lines import render, write_bytes  # the JSON Lines writer (its own module)
-from geodata.geoparse._trie import matches  # the name scan (its own module: the trie walk and its checks)
+from geodata.geoparse._trie import matches, value as trie_value  # the name scan (its own module: the trie walk and its checks), a key's value
 
 cdef object _MISSING = object()
 cdef Py_UCS4 _NONE = 0xFFFFFFFF  # "no character here" (past the end of the text)
@@ -84,6 +84,52 @@ def fold_patch(str text, bytes data, str folded, object FOLD):
     return u"".join(out)
 
 
+cdef inline bint _ascii_at(str text, Py_ssize_t i, Py_ssize_t n, str word):
+    """Whether ``text[i:]`` starts with ``word`` (short, no bounds surprises)."""
+    cdef Py_ssize_t k, m = len(word)
+    if i + m > n:
+        return False
+    for k in range(m):
+        if <Py_UCS4>text[i + k] != <Py_UCS4>word[k]:
+            return False
+    return True
+
+
+cdef bint _near_may(str text, Py_ssize_t end, Py_ssize_t n):
+    """Whether _TAIL's "near" alternative can match at ``end`` (" and (the |its )?surrounding …",
+    "adjacent", "neighbouring", "neighboring", "wider"): a pre-test on the first letters, the regex
+    still decides. " and" followed by anything else is the commonest tail-less case after a name."""
+    cdef Py_ssize_t i = end + 5
+    if not _ascii_at(text, end, n, u" and "):
+        return False
+    if _ascii_at(text, i, n, u"the ") or _ascii_at(text, i, n, u"its "):
+        i += 4
+    return (_ascii_at(text, i, n, u"sur") or _ascii_at(text, i, n, u"adj") or _ascii_at(text, i, n, u"nei")
+            or _ascii_at(text, i, n, u"wid"))
+
+
+cdef bint _region_word_ahead(str text, Py_ssize_t i, Py_ssize_t n):
+    """Whether :data:`geodata.geoparse.recognition._REGION_AFTER` can match at ``i``: its match
+    is made only of white space, word characters, ",", "&", "’", "'" and "-", and ends with white
+    space and a word whose first two letters are, in any case, "re", "ob" or "pr" (no other
+    character matches these case-blind). Names followed by a comma mostly have no such word before
+    the clause ends, and this spares them the regex (a superset: the regex still decides)."""
+    cdef Py_UCS4 c, a, b
+    while i < n:
+        c = text[i]
+        if c.isspace():
+            if i + 2 < n:
+                a, b = text[i + 1], text[i + 2]
+                if (((a == u"r" or a == u"R") and (b == u"e" or b == u"E"))
+                        or ((a == u"o" or a == u"O") and (b == u"b" or b == u"B"))
+                        or ((a == u"p" or a == u"P") and (b == u"r" or b == u"R"))):
+                    return True
+        elif not (c.isalnum() or c == u"_" or c == u"," or c == u"&" or c == u"’" or c == u"'" or c == u"-"):
+            return False
+        i += 1
+    return False
+
+
 def recognise(str text, object index, dict kinds, dict names, object R):
     """The loop of :func:`geodata.geoparse.recognition.recognise` (``R`` is that module)."""
     cdef Py_ssize_t n = len(text), start, end, last_end = 0, klen
@@ -126,7 +172,7 @@ def recognise(str text, object index, dict kinds, dict names, object R):
                 or ((after == u"r" or after == u"R") and (after2 == u"e" or after2 == u"E"))
                 or ((after == u"o" or after == u"O") and (after2 == u"b" or after2 == u"B"))
                 or ((after == u"p" or after == u"P") and (after2 == u"r" or after2 == u"R")))))
-                and region_after.match(text, end) is not None)
+                and _region_word_ahead(text, end, n) and region_after.match(text, end) is not None)
             if nxt == u" ":  # a capital, or the first two letters of one of _TAIL's lower-case words
                 tail_may = (u"A" <= after <= u"Z" or (after == u"o" and after2 == u"b")
                             or (after == u"p" and (after2 == u"r" or after2 == u"a" or after2 == u"o"))
@@ -136,6 +182,8 @@ def recognise(str text, object index, dict kinds, dict names, object R):
                             or (after == u"s" and after2 == u"t"))
             else:
                 tail_may = nxt in u" ,’'\"”"
+            if tail_may and after == u"a" and after2 == u"n":
+                tail_may = _near_may(text, end, n)  # " and": only _TAIL's "near" alternative begins so
             if tail_may:
                 gen = tail_re.match(text, end)
             else:

@@ -234,3 +234,17 @@ def matches(str text, object index, object R):
             elif text.startswith(compass, start) and surface_ok(text, start, start + klen):
                 found.append((start << 10) | (1023 - klen))
     return found
+
+
+def value(object index, str key):
+    """The value of the folded ``key`` (``" name "``) in ``index.trie``, or 0: what
+    ``index.automaton.get(key, 0)`` gives, without the automaton (which the compiled path
+    never builds; :func:`geodata.geoparse.index.load_index`)."""
+    cdef _Tables full = _tables_of(index)[1]
+    cdef size_t node = 0
+    cdef Py_UCS4 c
+    for c in key:
+        node = full.child(node, c)
+        if node == 0:
+            return 0
+    return full.nodes[node].value

@@ -4,7 +4,9 @@ Building the index means parsing the whole gazetteer (~0.2 s) and compiling an A
 automaton over ~200,000 names (~0.5 s). Both are done once per gazetteer version: the built
 index (the automaton's node tables, each name's ranked candidate rows, and the place rows as
 JSON, decoded only when a name is met) is kept in ``$XDG_CACHE_HOME/qantar-atlas/`` (default
-``~/.cache/qantar-atlas/``). A warm start reads that file and never parses the gazetteer.
+``~/.cache/qantar-atlas/``). A warm start reads that file and never parses the gazetteer; the
+compiled path (which scans and looks names up in the trie) does not even build the automaton from
+it, a third of a warm load and 40 MB: :attr:`NameIndex.automaton` reads it on first use.
 
 The cache cannot run code and is verified before use. It holds no pickle: a JSON header and
 raw byte sections (the automaton's own node tables, ``array`` buffers, among them the trie
@@ -44,6 +46,7 @@ import struct
 import tempfile
 import time
 from array import array
+from collections.abc import Callable
 from pathlib import Path
 
 import ahocorasick
@@ -51,6 +54,7 @@ import ahocorasick
 from geodata.errors import DataError
 from geodata.files import cache_dir
 from geodata.gazetteer import GAZETTEER_PATH, Place, load_gazetteer
+from geodata.geoparse import compiled
 from geodata.geoparse.trie import build_trie
 from geodata.names import STOPNAMES_PATH, normalize_name, stop_names
 
@@ -88,8 +92,9 @@ class NameIndex:
     the compiled scan (:mod:`geodata.geoparse.trie`), ``trie_lower`` those that may count where
     the text has no capital (a compass word first, or a name that reads in lower case). ``demonyms`` maps normalised demonyms to ISO2 codes.
     """
-    def __init__(self, payload: dict):
-        self.automaton: ahocorasick.Automaton = payload["automaton"]
+    def __init__(self, payload: dict, automaton: Callable[[], ahocorasick.Automaton] | None = None):
+        self._automaton: ahocorasick.Automaton | None = payload["automaton"]
+        self._load_automaton = automaton  # how to get it when the payload was read without it
         self.trie: array = payload["trie"]
         self.trie_lower: array = payload["trie_lower"]
         self.demonyms: dict[str, str] = payload["demonyms"]
@@ -99,6 +104,23 @@ class NameIndex:
         self._row_offsets: array = payload["row_offsets"]
         self._countries: dict[str, int] = payload["countries"]
         self._places: dict[int, Place] = {}
+
+    @property
+    def automaton(self) -> ahocorasick.Automaton:
+        """pyahocorasick's automaton of the keys: built on first use when the index was read
+        without it (the compiled path never uses it; :func:`load_index`)."""
+        if self._automaton is None:
+            if self._load_automaton is None:
+                raise DataError("name index: read without its automaton and no way to load it")
+            self._automaton = self._load_automaton()
+        return self._automaton
+
+    def value(self, key: str) -> int:
+        """The automaton's value of the folded key ``" name "`` (0 if not a key), from the trie in
+        C when the compiled path runs (the same keys and values: tests/geoparse/test_trie.py)."""
+        if compiled.hot is not None:
+            return compiled.hot.trie_value(self, key)
+        return self.automaton.get(key, 0)
 
     def place(self, row: int) -> Place:
         """The place in gazetteer row ``row`` (decoded on first use)."""
@@ -124,7 +146,7 @@ class NameIndex:
         key = normalize_name(name)
         if not key or key in stop_names():
             return []
-        value = self.automaton.get(f" {key} ", 0)
+        value = self.value(f" {key} ")
         return self.candidates_of(value >> KLEN_BITS) if value >> KLEN_BITS else []
 
 
@@ -237,11 +259,13 @@ def encode_payload(key: str, payload: dict) -> bytes:
     return b"".join([_MAGIC, struct.pack("<Q", len(header)), header, *sections])
 
 
-def decode_payload(data: bytes, key: str) -> dict | None:
+def decode_payload(data: bytes, key: str, automaton: bool = True) -> dict | None:
     """The payload of :func:`encode_payload` bytes for ``key``; None if they are not that.
 
     Only call it on bytes whose digest was verified: the automaton's node tables go to
-    pyahocorasick's constructor as they are.
+    pyahocorasick's constructor as they are. With ``automaton=False`` the automaton's sections
+    are checked for their place and count but not built (the payload's ``automaton`` is None):
+    building it is a third of a warm load and 40 MB, which the compiled path does not need.
     """
     try:
         if not data.startswith(_MAGIC):
@@ -266,7 +290,9 @@ def decode_payload(data: bytes, key: str) -> dict | None:
         for name, raw in zip(_ARRAYS, sections[nblobs:nblobs + len(_ARRAYS)]):
             arrays[name] = array(header["arrays"][name])
             arrays[name].frombytes(raw)
-        automaton = ahocorasick.Automaton([bytes(b) for b in sections[:nblobs]], kind, store, key_type, words, longest, None)
+        built = None
+        if automaton:
+            built = ahocorasick.Automaton([bytes(b) for b in sections[:nblobs]], kind, store, key_type, words, longest, None)
     except (ValueError, TypeError, KeyError, struct.error, UnicodeDecodeError):
         return None
     demonyms, countries = header["demonyms"], header["countries"]
@@ -274,7 +300,7 @@ def decode_payload(data: bytes, key: str) -> dict | None:
         return None
     if any(t.typecode != "I" or t.itemsize != 4 or not t or len(t) % 4 for t in (arrays["trie"], arrays["trie_lower"])):
         return None  # the compiled scan reads them as 32-bit unsigned integers, four a node
-    return {"automaton": automaton, "demonyms": demonyms, "rows": bytes(sections[-1]), "countries": countries, **arrays}
+    return {"automaton": built, "demonyms": demonyms, "rows": bytes(sections[-1]), "countries": countries, **arrays}
 
 
 def _paths(directory: Path) -> tuple[Path, Path]:
@@ -282,8 +308,9 @@ def _paths(directory: Path) -> tuple[Path, Path]:
     return base.with_suffix(".bin"), base.with_suffix(".sha256")
 
 
-def _read_cache(directory: Path, key: str) -> dict | None:
-    """The cached payload if ``directory`` holds one for ``key`` whose digest verifies; else None."""
+def _read_cache(directory: Path, key: str, automaton: bool = True) -> dict | None:
+    """The cached payload if ``directory`` holds one for ``key`` whose digest verifies; else None
+    (``automaton``: see :func:`decode_payload`)."""
     path, digest_path = _paths(directory)
     try:
         expected = digest_path.read_text(encoding="ascii").strip()
@@ -292,7 +319,7 @@ def _read_cache(directory: Path, key: str) -> dict | None:
         return None
     if hashlib.sha256(data).hexdigest() != expected:
         return None
-    return decode_payload(data, key)
+    return decode_payload(data, key, automaton)
 
 
 def _atomic(path: Path, data: bytes) -> None:
@@ -350,8 +377,26 @@ def clean_cache(directory: Path, now: float | None = None) -> list[Path]:
     return removed
 
 
-def load_index(directory: Path | None = None) -> NameIndex:
+def _automaton_loader(directory: Path, key: str) -> Callable[[], ahocorasick.Automaton]:
+    """How an index read without its automaton gets it: the cache read again and verified again
+    (nothing of the first read is kept: the automaton's sections are 38 MB), else, if the cache
+    has been replaced or damaged since, built from the gazetteer for this process."""
+    def load() -> ahocorasick.Automaton:
+        payload = _read_cache(directory, key)
+        if payload is None:
+            if cache_key() != key:
+                raise DataError("name index: the gazetteer changed while the geoparser was running; run again")
+            payload = build_payload()
+        return payload["automaton"]
+    return load
+
+
+def load_index(directory: Path | None = None, automaton: bool | None = None) -> NameIndex:
     """The name index from the cache in ``directory`` (default :func:`cache_dir`), rebuilt if stale.
+
+    ``automaton``: build pyahocorasick's automaton now (True) or on first use (False); by default
+    now only for the pure-Python path, which scans with it. Either way the whole cache file is
+    verified by its digest before any of it is used, and a damaged one is rebuilt.
 
     Raises
     ------
@@ -361,11 +406,13 @@ def load_index(directory: Path | None = None) -> NameIndex:
     directory = directory or cache_dir()
     key = cache_key()
     clean_cache(directory)  # a glob of one folder: cheap enough for every start
-    payload = _read_cache(directory, key)
+    if automaton is None:
+        automaton = compiled.hot is None
+    payload = _read_cache(directory, key, automaton)
     if payload is None:
         payload = build_payload()
         _write_cache(directory, key, payload)
-    return NameIndex(payload)
+    return NameIndex(payload, None if payload["automaton"] is not None else _automaton_loader(directory, key))
 
 
 @functools.cache

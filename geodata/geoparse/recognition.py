@@ -63,7 +63,8 @@ _TAIL_FIRST = frozenset(" ,’'\"”")
 # lower-case words ("oblast", "province"/"prospect", "party", "airport", "and", "television",
 # "channel", "movement", "thermal", "hydroelectric", "power", "street", "avenue"): most names are
 # followed by an ordinary word, and this spares them the regex. A word added to _TAIL needs its
-# pair here and in geodata/geoparse/_hotpath.pyx (tests/geoparse/test_compiled.py checks both).
+# pair here and in geodata/geoparse/_hotpath.pyx (tests/geoparse/test_compiled.py checks both); the
+# compiled twin also reads " and …" as only the "near" words can go on (its _near_may).
 _TAIL_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _TAIL_PAIRS = frozenset({"ob", "pr", "pa", "ai", "an", "te", "ch", "mo", "th", "hy", "po", "st", "av"})
 _NEAR_COUNTRIES = frozenset({"KZ", "CN", "KG", "RU", "TM", "UZ", "TJ"})
