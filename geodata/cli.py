@@ -218,8 +218,27 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand."""
+# Commands whose parsers live with their packages. Importing one imports its package: SQLAlchemy
+# for the store, the corpus inputs with it (about 0.45 s of CPU, profiled with -X importtime),
+# which a geocode or a geoparse run has no use for. So they are registered only when asked for,
+# or when the command is unknown or missing (the usage message then lists them all).
+_PACKAGE_COMMANDS = {"geoparse-corpus": "corpus", "sources": "store", "events": "store"}
+_CORE_COMMANDS = {"geocode", "export", "geoparse", "claims"}
+
+
+def _command(argv: list[str]) -> str | None:
+    """The command word of ``argv`` (its first argument; the top-level parser takes no options but -h)."""
+    return argv[0] if argv and not argv[0].startswith("-") else None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser: every subcommand, or only the core ones when ``command`` is one of them."""
+    if command in _CORE_COMMANDS:
+        packages = set()
+    elif command in _PACKAGE_COMMANDS:
+        packages = {_PACKAGE_COMMANDS[command]}
+    else:  # no command, -h or an unknown word: the usage lists every command
+        packages = set(_PACKAGE_COMMANDS.values())
     parser = argparse.ArgumentParser(prog="python -m geodata", description="Qantar Atlas data tools.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -247,8 +266,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="leave each mention's sentence text out (sentence_start/sentence_end stay)")
     p.set_defaults(func=cmd_geoparse)
 
-    from geodata.corpus.cli import add_corpus_command  # the corpus command lives with the corpus code
-    add_corpus_command(sub)
+    if "corpus" in packages:
+        from geodata.corpus.cli import add_corpus_command  # the corpus command lives with the corpus code
+        add_corpus_command(sub)
 
     p = sub.add_parser("claims", help="print the checks of the seeds' geographic claims as a JSON array")
     p.add_argument("--candidates", metavar="FILE.csv",
@@ -258,14 +278,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --candidates: a border set (\"all land borders\", \"Pike's four (all but Russia)\" ...) "
                         "or neighbour countries (China Kyrgyzstan ...)")
     p.set_defaults(func=cmd_claims)
-    from geodata.store.cli import add_store_commands  # the user's store: sources and events
-    add_store_commands(sub)
+    if "store" in packages:
+        from geodata.store.cli import add_store_commands  # the user's store: sources and events
+        add_store_commands(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit status."""
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(_command(argv)).parse_args(argv)
     try:
         status = args.func(args)
         sys.stdout.flush()  # a full disk shows here, not as a traceback at exit
