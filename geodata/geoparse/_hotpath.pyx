@@ -11,8 +11,9 @@ mention and its JSON line) runs in C. tests/geoparse/test_compiled.py checks tha
 the same bytes.
 """
 
-from cpython.unicode cimport Py_UNICODE_ISTITLE
 from libc.string cimport memchr
+
+from geodata.geoparse._textcase cimport _islower, _isupper  # letter-case tests shared with _trie.pyx
 
 from geodata.geoparse._lines import render, write_bytes  # the JSON Lines writer (its own module)
 from geodata.geoparse._trie import matches, value as trie_value  # the name scan (its own module: the trie walk and its checks), a key's value
@@ -23,34 +24,6 @@ cdef Py_UCS4 _NONE = 0xFFFFFFFF  # "no character here" (past the end of the text
 
 cdef inline Py_UCS4 _char(str text, Py_ssize_t i, Py_ssize_t n):
     return text[i] if 0 <= i < n else _NONE
-
-
-cdef inline bint _islower(str text, Py_ssize_t a, Py_ssize_t b):
-    """``text[a:b].islower()`` (CPython's algorithm)."""
-    cdef bint cased = False
-    cdef Py_UCS4 ch
-    cdef Py_ssize_t i
-    for i in range(a, b):
-        ch = text[i]
-        if ch.isupper() or Py_UNICODE_ISTITLE(ch):  # not ch.istitle(): Cython's is true for capitals too
-            return False
-        if not cased and ch.islower():
-            cased = True
-    return cased
-
-
-cdef inline bint _isupper(str text, Py_ssize_t a, Py_ssize_t b):
-    """``text[a:b].isupper()`` (CPython's algorithm)."""
-    cdef bint cased = False
-    cdef Py_UCS4 ch
-    cdef Py_ssize_t i
-    for i in range(a, b):
-        ch = text[i]
-        if ch.islower() or Py_UNICODE_ISTITLE(ch):  # not ch.istitle(): Cython's is true for capitals too
-            return False
-        if not cased and ch.isupper():
-            cased = True
-    return cased
 
 
 cdef inline object _tuple3(object cls, object a, object b, object c):

@@ -13,7 +13,8 @@ needs (start ascending, then longest first). Imported by :mod:`geodata.geoparse.
 
 cimport cython
 from cpython cimport array
-from cpython.unicode cimport Py_UNICODE_ISTITLE
+
+from geodata.geoparse._textcase cimport _isupper
 
 cdef extern from "Python.h":
     int PyUnicode_KIND(object)
@@ -115,20 +116,6 @@ cdef tuple _tables_of(object index):
     if _tables is None or _tables[0] is not index.trie or _tables[2] is not index.trie_lower:
         _tables = (index.trie, _Tables(index.trie), index.trie_lower, _Tables(index.trie_lower))
     return _tables
-
-
-cdef inline bint _isupper(str text, Py_ssize_t a, Py_ssize_t b):
-    """``text[a:b].isupper()`` (CPython's algorithm)."""
-    cdef bint cased = False
-    cdef Py_UCS4 ch
-    cdef Py_ssize_t i
-    for i in range(a, b):
-        ch = text[i]
-        if ch.islower() or Py_UNICODE_ISTITLE(ch):  # not ch.istitle(): Cython's is true for capitals too
-            return False
-        if not cased and ch.isupper():
-            cased = True
-    return cased
 
 
 cdef bint _capital_surface_ok(str text, Py_ssize_t start, Py_ssize_t end):

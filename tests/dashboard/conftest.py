@@ -31,6 +31,14 @@ def app_at() -> Callable[..., AppTest]:
     return get
 
 
+@pytest.fixture
+def db(tmp_path, monkeypatch) -> str:
+    """A store of this test's own (an SQLite file), which the dashboard opens through ``QANTAR_DB``."""
+    path = tmp_path / "store.sqlite3"
+    monkeypatch.setenv("QANTAR_DB", str(path))
+    return str(path)
+
+
 @pytest.fixture(scope="session")
 def default_app(app_at) -> AppTest:
     """The atlas page with no URL parameters (read only)."""

@@ -7,7 +7,6 @@ filters, the timeline and the downloads of a fresh session show.
 from __future__ import annotations
 
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.escape import markdown_text
@@ -19,12 +18,6 @@ TEXT = ("Rioters set fire to the akimat in Shymkent on Wednesday. <script>alert(
         "Yesterday police detained 40 people in Taraz.\n")
 TITLE = "Night <b>notes</b> **bold**"
 
-
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    path = tmp_path / "store.sqlite3"
-    monkeypatch.setenv("QANTAR_DB", str(path))
-    return str(path)
 
 
 def sources_page(query: dict | None = None) -> AppTest:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-import pytest
 from sqlalchemy import event
 from streamlit.testing.v1 import AppTest
 
@@ -19,12 +18,6 @@ from tests.dashboard.apptest import run_app
 TEXT = "Protesters stormed the airport in Almaty on Wednesday.\n"
 TITLE = "Field notes from Almaty"
 
-
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    path = tmp_path / "store.sqlite3"
-    monkeypatch.setenv("QANTAR_DB", str(path))
-    return str(path)
 
 
 @contextmanager
