@@ -1,11 +1,11 @@
 """Qantar Atlas: ``streamlit run dashboard/app.py`` (from the repository root).
 
 This file is the server: ``streamlit run`` finds the ``st.App`` below and serves the pages of
-``dashboard/main.py`` (the Streamlit script: navigation, sidebar, pages) with one addition,
+``dashboard/main.py`` (the Streamlit script: navigation, sidebar, pages) with two additions:
 Streamlit's own front-end files sent gzip-compressed (``dashboard/serving/compression.py``), so a
-first visit costs under 2 MB instead of about 5, and the map page's widget scripts asked for
-as the page starts, not after the websocket opens (``dashboard/serving/preload.py``). ``streamlit run dashboard/main.py`` serves
-the same pages without that.
+first visit costs under 2 MB instead of about 5; and the map page's widget scripts asked for as
+the page starts, not after the websocket opens (``dashboard/serving/preload.py``).
+``streamlit run dashboard/main.py`` serves the same pages without them.
 """
 
 import sys
