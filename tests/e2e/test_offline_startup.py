@@ -10,9 +10,11 @@ recorded, whether or not the network is reachable.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -35,6 +37,23 @@ def outbound(trace: str) -> list[str]:
     return [line for line in calls if not LOOPBACK.search(line)]
 
 
+def _stop_group(proc: subprocess.Popen) -> None:
+    """Stop strace and the server it traces (their own process group); fail if one outlives it."""
+    group = proc.pid  # start_new_session: the group's id is strace's pid
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(group, sig)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            proc.poll()  # reap strace
+            try:
+                os.killpg(group, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.1)
+    raise AssertionError(f"process group {group} (strace and the server) is still running")
+
+
 def test_outbound_filter_reads_strace_lines():
     lines = ('123 connect(5, {sa_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr("52.2.3.4")}, 16) = -1\n'
              '123 connect(6, {sa_family=AF_INET, sin_port=htons(8501), sin_addr=inet_addr("127.0.0.1")}, 16) = 0\n'
@@ -54,7 +73,7 @@ def test_headless_start_and_a_visit_attempt_no_outbound_connection(tmp_path):
             ["strace", "-f", "-qq", "-e", "trace=connect", "-o", str(trace),
              sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
              "--server.headless", "true", "--server.port", str(port)],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
@@ -68,12 +87,8 @@ def test_headless_start_and_a_visit_attempt_no_outbound_connection(tmp_path):
             assert r.status == 200
         time.sleep(3)  # the external-IP lookup ran within about 2 s of start-up when it ran at all
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        # The whole process group: stopped alone, strace detaches and leaves the server running.
+        _stop_group(proc)
     text = log.read_text(errors="replace")
     assert "Did not auto detect external IP" not in text, text
     assert "External URL" not in text and "Network URL" not in text, text
