@@ -172,3 +172,16 @@ def test_claims_prints_a_json_array(cli):
 def test_usage_errors_exit_2(cli):
     r = cli("geoparse")  # the path is missing
     assert r.code == 2 and "usage:" in r.stderr and r.stdout == ""
+
+
+def test_core_commands_are_every_command_but_the_packages_own():
+    # geodata.cli names its core commands once more (to skip importing the store and the corpus
+    # for them); a command added to the parser but not to that set would import both again.
+    from geodata.cli import _CORE_COMMANDS, _PACKAGE_COMMANDS, build_parser
+
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    assert set(sub.choices) == _CORE_COMMANDS | set(_PACKAGE_COMMANDS)
+    assert not _CORE_COMMANDS & set(_PACKAGE_COMMANDS)
+    for command in _CORE_COMMANDS:  # each core command's own parser holds no package command
+        core_sub = next(a for a in build_parser(command)._actions if a.dest == "command")
+        assert set(core_sub.choices) == _CORE_COMMANDS
