@@ -4,7 +4,9 @@ This file is the server: ``streamlit run`` finds the ``st.App`` below and serves
 ``dashboard/main.py`` (the Streamlit script: navigation, sidebar, pages) with two additions:
 Streamlit's own front-end files sent gzip-compressed (``dashboard/serving/compression.py``), so a
 first visit costs under 2 MB instead of about 5; and the map page's widget scripts asked for as
-the page starts, not after the websocket opens (``dashboard/serving/preload.py``).
+the page starts, not after the websocket opens (``dashboard/serving/preload.py``). It also turns
+Nagle's algorithm off on the server's connections (``dashboard/serving/nodelay.py``), which
+Streamlit's own socket binding leaves on.
 ``streamlit run dashboard/main.py`` serves the same pages without them.
 """
 
@@ -20,7 +22,9 @@ if str(ROOT) not in sys.path:
 
 from starlette.middleware import Middleware  # noqa: E402
 
-from dashboard.serving import compression, preload  # noqa: E402
+from dashboard.serving import compression, nodelay, preload  # noqa: E402
+
+nodelay.install()  # Streamlit has bound its listening socket by the time this file is loaded
 
 app = st.App("main.py", middleware=[*compression.middleware(st.get_option("server.baseUrlPath") or ""),
                                     Middleware(preload.PreloadMiddleware)])
