@@ -36,11 +36,11 @@ def _gdal(tmp: Path):
 
 
 def run(quick: bool) -> list:
-    repeat = 2 if quick else 7
+    repeat, warmup = (1, 0) if quick else (7, 1)  # quick: a smoke run (tests/test_bench.py)
     build_layers()  # warm the catalogue, gazetteer and border caches for both sides
     with tempfile.TemporaryDirectory() as tmp:
-        ours = time_call(_ours, repeat, warmup=1)
-        base = time_call(_gdal(Path(tmp)), repeat, warmup=1)
+        ours = time_call(_ours, repeat, warmup=warmup)
+        base = time_call(_gdal(Path(tmp)), repeat, warmup=warmup)
         results = [Result(
             name="export all layers (warm)",
             what="build_layers() + to_geojson for the 6 layers, in process; baseline: the same layers written by GDAL",
