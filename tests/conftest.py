@@ -29,8 +29,16 @@ from typing import Callable
 
 import pytest
 
-from geodata import cli as geodata_cli
-from geodata.sources import document_text, load_documents
+# Bytecode caches for this checkout's modules, in their (gitignored) __pycache__ folders, even
+# where PYTHONDONTWRITEBYTECODE is set (it is on the development machine): otherwise every run
+# compiles every module of geodata/, dashboard/ and tests/ again in each of the two workers and
+# in every process the tests start, and pytest rewrites every test module's asserts again
+# (about 2 s of each worker's collection; measured). Installed packages have theirs already.
+sys.dont_write_bytecode = False
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # for the workers and processes tests start
+
+from geodata import cli as geodata_cli  # noqa: E402
+from geodata.sources import document_text, load_documents  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
