@@ -242,12 +242,12 @@ def cache_key(gazetteer: Path = GAZETTEER_PATH) -> str:
     return h.hexdigest()
 
 
-def encode_payload(key: str, payload: dict) -> bytes:
-    """The index as code-free bytes: magic, header length, JSON header, raw sections."""
+def _encoded(key: str, payload: dict) -> list:
+    """The parts of :func:`encode_payload`'s bytes, in order, as buffers (the arrays' own memory, not copies)."""
     blobs, kind, store, key_type, words, longest, values = payload["automaton"].__reduce__()[1]
     if values is not None:
         raise DataError("name index: the automaton must store integers (STORE_INTS)")
-    sections = [*blobs, *(payload[name].tobytes() for name in _ARRAYS), payload["rows"]]
+    sections = [*blobs, *(memoryview(payload[name]).cast("B") for name in _ARRAYS), payload["rows"]]
     header = json.dumps({
         "key": key,
         "automaton": [len(blobs), kind, store, key_type, words, longest],
@@ -256,7 +256,12 @@ def encode_payload(key: str, payload: dict) -> bytes:
         "demonyms": payload["demonyms"],
         "countries": payload["countries"],
     }, ensure_ascii=True, sort_keys=True).encode("ascii")
-    return b"".join([_MAGIC, struct.pack("<Q", len(header)), header, *sections])
+    return [_MAGIC, struct.pack("<Q", len(header)), header, *sections]
+
+
+def encode_payload(key: str, payload: dict) -> bytes:
+    """The index as code-free bytes: magic, header length, JSON header, raw sections."""
+    return b"".join(_encoded(key, payload))
 
 
 def decode_payload(data: bytes, key: str, automaton: bool = True) -> dict | None:
@@ -322,11 +327,12 @@ def _read_cache(directory: Path, key: str, automaton: bool = True) -> dict | Non
     return decode_payload(data, key, automaton)
 
 
-def _atomic(path: Path, data: bytes) -> None:
+def _atomic(path: Path, parts: list) -> None:
+    """Write the buffers ``parts`` one after another to ``path`` (a temporary file, then ``os.replace``)."""
     with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=path.name + ".", suffix=".tmp", delete=False) as fh:
         tmp = fh.name
         try:
-            fh.write(data)
+            fh.writelines(parts)
         except BaseException:
             fh.close()
             os.unlink(tmp)
@@ -343,9 +349,12 @@ def _write_cache(directory: Path, key: str, payload: dict) -> None:
     path, digest_path = _paths(directory)
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        data = encode_payload(key, payload)
-        _atomic(path, data)
-        _atomic(digest_path, (hashlib.sha256(data).hexdigest() + "\n").encode("ascii"))
+        parts = _encoded(key, payload)  # written and hashed part by part: no 70 MB joined copy
+        digest = hashlib.sha256()
+        for part in parts:
+            digest.update(part)
+        _atomic(path, parts)
+        _atomic(digest_path, [(digest.hexdigest() + "\n").encode("ascii")])
     except OSError as exc:
         print(f"warning: geoparse index cache not written ({exc.strerror}: {directory}); "
               "set XDG_CACHE_HOME to a writable directory to speed up later runs", file=sys.stderr)
