@@ -175,9 +175,10 @@ def build_payload() -> dict:
     places = gz.places
     row_of = {p.id: i for i, p in enumerate(places)}
     rows, row_offsets = bytearray(), array("q", [0])
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps would make an encoder a row
     for p in places:
-        rows += json.dumps([p.id, p.name, p.kind, p.country, p.lat, p.lon, p.population, p.admin1, p.source,
-                            p.precision, list(p.names)], ensure_ascii=False).encode("utf-8")
+        rows += encode([p.id, p.name, p.kind, p.country, p.lat, p.lon, p.population, p.admin1, p.source,
+                        p.precision, list(p.names)]).encode("utf-8")
         row_offsets.append(len(rows))
     ranked = dict(gz.postings())  # every name's (row, rank) at once: what scored_candidates gives, ~3x faster
     auto = ahocorasick.Automaton(ahocorasick.STORE_INTS)
@@ -195,8 +196,9 @@ def build_payload() -> dict:
             name_id = len(offsets) - 1
             codes.extend(row << 2 | rank for row, rank in found)
             offsets.append(len(codes))
-        auto.add_word(f" {key} ", name_id << KLEN_BITS | len(key))
-        items[f" {key} "] = name_id << KLEN_BITS | len(key)
+        spaced, value = f" {key} ", name_id << KLEN_BITS | len(key)
+        auto.add_word(spaced, value)
+        items[spaced] = value
     for key in demonyms:
         if not auto.exists(f" {key} "):
             auto.add_word(f" {key} ", len(key))

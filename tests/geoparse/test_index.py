@@ -211,23 +211,23 @@ def _loader(payload: dict) -> Callable[[str, bool], str]:
     """In the child: ``(directory, rebuild) -> answer``. ``load_index`` loads the folder; the answer
     is "read" or "rebuilt" and Almaty's id and coordinates, or "refused" when the cache was refused
     and ``rebuild`` is false (the rebuild is the same whatever was refused, and writes 70 MB)."""
-    rebuilt = []
+    state = {"rebuild": False, "rebuilt": False}  # this request's
 
     def build() -> dict:
-        if not rebuilt[-1]:
+        if not state["rebuild"]:
             raise _Refused
-        rebuilt.append(True)
+        state["rebuilt"] = True
         return payload
 
     index_module.build_payload = build
 
     def load(directory: str, rebuild: bool) -> str:
-        rebuilt.append(rebuild)
+        state.update(rebuild=rebuild, rebuilt=False)
         try:
             p = load_index(Path(directory)).candidates("Almaty")[0][1]
         except _Refused:
             return "refused"
-        return f"{'rebuilt' if rebuilt[-2:] == [True, True] else 'read'} {p.id} {p.lat} {p.lon}"
+        return f"{'rebuilt' if state['rebuilt'] else 'read'} {p.id} {p.lat} {p.lon}"
 
     return load
 
