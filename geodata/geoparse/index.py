@@ -3,10 +3,11 @@
 Building the index means parsing the whole gazetteer (~0.3 s) and, for its ~200,000 names, ranking
 their candidates and compiling an Aho-Corasick automaton and a trie (~1.8 s of CPU in all). Both
 are done once per gazetteer version: the built index (the automaton's node tables, each name's
-ranked candidate rows, and the place rows as JSON, decoded only when a name is met) is kept in ``$XDG_CACHE_HOME/qantar-atlas/`` (default
-``~/.cache/qantar-atlas/``). A warm start reads that file and never parses the gazetteer; the
-compiled path (which scans and looks names up in the trie) does not even build the automaton from
-it, a third of a warm load and 40 MB: :attr:`NameIndex.automaton` reads it on first use.
+ranked candidate rows, and the place rows as JSON, decoded only when a name is met) is kept in
+``$XDG_CACHE_HOME/qantar-atlas/`` (default ``~/.cache/qantar-atlas/``). A warm start reads that
+file and never parses the gazetteer; the compiled path (which scans and looks names up in the
+trie) does not even build the automaton from it, a third of a warm load and 40 MB:
+:attr:`NameIndex.automaton` reads it on first use.
 
 The cache cannot run code and is verified before use. It holds no pickle: a JSON header and
 raw byte sections (the automaton's own node tables, ``array`` buffers, among them the trie
