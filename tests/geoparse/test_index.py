@@ -331,12 +331,14 @@ def test_edited_coordinate_is_rebuilt(built, tmp_path, probe):
     edited = built.data.replace(b'"Almaty", "city", "KZ", 43.', b'"Almaty", "city", "KZ", 53.', 1)
     assert edited != built.data
     cache = cache_with(tmp_path / "cache", built, edited)
-    assert probe(cache, rebuild=True).startswith(f"rebuilt {ALMATY} 43.25")  # not latitude 53
+    answer = probe(cache, rebuild=True)
+    assert answer.startswith(f"rebuilt {ALMATY} 43.25"), answer  # not latitude 53
     assert verified(cache) and (cache / BIN).read_bytes() != edited
 
 
 def test_a_good_cache_is_read_by_the_probe(cache, probe):
-    assert probe(cache).startswith(f"read {ALMATY} 43.25")
+    answer = probe(cache)
+    assert answer.startswith(f"read {ALMATY} 43.25"), answer
 
 
 class _Hostile:
