@@ -44,45 +44,48 @@ def build_trie(items: dict[str, int]) -> array:
 
     Notes
     -----
-    Built level by level from the sorted keys, with no node objects: the prefixes of length
-    ``d`` of sorted keys come out sorted, and sorted prefixes are breadth-first order within a
-    level (a parent's children follow its place among its own level's prefixes). A trie of
-    dicts for the index's million nodes would hold hundreds of MB while it is built.
+    Built from the sorted keys with numpy, with no node objects (a trie of dicts for the index's
+    million nodes would hold hundreds of MB while it is built). A node is a prefix, named by the
+    first key that has it: key ``i`` has the nodes of its prefixes longer than the part it shares
+    with key ``i - 1``. Sorted by (depth, key), the nodes come out breadth first with each
+    parent's children contiguous and in code-point order, and a node's children are the next
+    level's nodes from its own key on. (A level-by-level loop over the keys in Python gave the
+    same array in four times the time: about 1 s of the index build.)
     """
-    first, label, value = array("I", [1]), array("I", [0]), array("I", [0])
-    prev: list[str] = [""]  # the previous level's prefixes, in node order
-    alive = sorted(k for k in items if k)  # the keys at least as long as the level
-    depth = 1
-    while alive:
-        level: list[str] = []
-        for key in alive:
-            prefix = key[:depth]
-            if level and level[-1] == prefix:
-                continue  # a shorter key sorts before the longer ones it begins, so its value is set
-            level.append(prefix)
-            label.append(ord(prefix[-1]))
-            value.append(items[key] if len(key) == depth else 0)
-        # first[] of the previous level: where each parent's run of children starts
-        counts = [0] * len(prev)
-        j = 0
-        for prefix in level:
-            parent = prefix[:-1]
-            while prev[j] != parent:
-                j += 1
-            counts[j] += 1
-        at = len(label) - len(level)  # the id of this level's first node
-        if depth > 1:
-            for n in counts:
-                first.append(at)
-                at += n
-        alive = [k for k in alive if len(k) > depth]
-        prev = level
+    import numpy as np  # only a build needs it: a warm start of the geoparser does not load numpy
+
+    keys = sorted(k for k in items if k)
+    n = len(keys)
+    lens = np.fromiter(map(len, keys), dtype=np.int64, count=n)
+    values = np.fromiter((items[k] for k in keys), dtype=np.int64, count=n)
+    chars = np.frombuffer("".join(keys).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)  # code points
+    starts = np.zeros(n, dtype=np.int64)
+    np.cumsum(lens[:-1], out=starts[1:])
+    shared = np.zeros(n, dtype=np.int64)  # how many leading characters key i shares with key i - 1
+    pairs, depth = np.arange(1, n), 0
+    while pairs.size:
+        pairs = pairs[(lens[pairs - 1] > depth) & (lens[pairs] > depth)]
+        pairs = pairs[chars[starts[pairs] + depth] == chars[starts[pairs - 1] + depth]]
+        shared[pairs] += 1
         depth += 1
-    while len(first) < len(label) + 1:  # the last level's nodes (leaves) and the end marker
-        first.append(len(label))
-    nodes = array("I", bytes(16 * len(label)))
-    nodes[0::4], nodes[1::4], nodes[2::4], nodes[3::4] = first[:-1], first[1:], label, value
-    return nodes
+    news = lens - shared  # the nodes key i starts, at depths shared[i] + 1 .. lens[i]
+    key = np.repeat(np.arange(n), news)
+    depth_of = np.arange(key.size) - np.repeat(np.cumsum(news) - news, news) + shared[key] + 1
+    order = np.argsort(depth_of, kind="stable")  # by depth, then by key: breadth first
+    key = np.concatenate([[0], key[order]])  # the root first: depth 0
+    depth_of = np.concatenate([[0], depth_of[order]])
+    label = np.zeros(key.size, dtype=np.uint32)
+    value = np.zeros(key.size, dtype=np.uint32)
+    label[1:] = chars[starts[key[1:]] + depth_of[1:] - 1]
+    value[1:] = np.where(lens[key[1:]] == depth_of[1:], values[key[1:]], 0)
+    # a node's first child: the first node one level down whose key is at or after its own
+    rank = depth_of * max(n, 1) + key  # sorted: the nodes' (depth, key) order as one number
+    first = np.append(np.searchsorted(rank, rank + max(n, 1), side="left"), key.size)
+    nodes = np.empty((key.size, 4), dtype=np.uint32)
+    nodes[:, 0], nodes[:, 1], nodes[:, 2], nodes[:, 3] = first[:-1], first[1:], label, value
+    out = array("I")
+    out.frombytes(nodes.tobytes())
+    return out
 
 
 def trie_get(nodes: array, key: str) -> int:

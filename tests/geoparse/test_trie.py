@@ -5,6 +5,7 @@ the pure-Python scan, and no read past a damaged table."""
 from __future__ import annotations
 
 import os
+import random
 from array import array
 
 import pytest
@@ -29,6 +30,19 @@ def test_a_small_trie_holds_its_keys_and_nothing_else():
     # breadth first, children in code-point order: the root's one child, then " a" and " а"
     assert [nodes[4 * n + 2] for n in range(4)] == [0, ord(" "), ord("a"), ord("а")]
     assert len(nodes) // 4 == 1 + len({k[:d] for k in items for d in range(1, len(k) + 1)})
+
+
+def test_random_tries_hold_their_keys_breadth_first():
+    rng = random.Random(7)  # a fixed seed: the same key sets every run
+    for _ in range(200):
+        items = {"".join(rng.choice(" abé𝐀") for _ in range(rng.randint(1, 7))): rng.randint(1, 2**32 - 1)
+                 for _ in range(rng.randint(0, 40))}
+        nodes = build_trie(items)
+        prefixes = sorted({k[:d] for k in items for d in range(1, len(k) + 1)}, key=lambda p: (len(p), p))
+        assert len(nodes) // 4 == 1 + len(prefixes)
+        assert [nodes[4 * n + 2] for n in range(1, len(prefixes) + 1)] == [ord(p[-1]) for p in prefixes]
+        for prefix in prefixes:
+            assert trie_get(nodes, prefix) == items.get(prefix, 0), prefix
 
 
 def test_the_index_trie_holds_every_automaton_key_with_its_value():
