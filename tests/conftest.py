@@ -20,6 +20,7 @@ and the PostgreSQL half of the store tests (one database, emptied before each te
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import os
 import sys
@@ -108,6 +109,15 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.e2e)  # every test under tests/e2e, so -m "not e2e" leaves them all out
         if group:
             item.add_marker(pytest.mark.xdist_group(group))
+
+
+def pytest_collection_finish(session):
+    # What collection imported (Streamlit, pandas, geopandas, SQLAlchemy, Dask, ...) lives until the
+    # end of the run, so it leaves the garbage collector's care: each full collection walked all of
+    # it again, about 0.1 to 0.3 s each, 15 to 20 times in a worker's run and 5 more at its end
+    # (pytest's final sweep for unraisable exceptions); measured with gc.callbacks on the dashboard
+    # and claims tests, one process: 2.2 s of full collections before, 0.65 s after.
+    gc.freeze()
 
 
 @pytest.fixture(scope="session", autouse=True)
