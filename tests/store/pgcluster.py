@@ -97,8 +97,17 @@ def _hand_over(path: Path) -> None:
 
 
 def template_dir(bin_dir: str, root: Path | None = None) -> Path:
-    """Where the template for this PostgreSQL, these options and this locale lives (or will live)."""
-    version = subprocess.run([f"{bin_dir}/initdb", "--version"], capture_output=True, text=True, check=True).stdout
+    """Where the template for this PostgreSQL, these options and this locale lives (or will live).
+
+    Raises
+    ------
+    NoPostgres
+        ``initdb --version`` cannot run.
+    """
+    try:
+        version = subprocess.run([f"{bin_dir}/initdb", "--version"], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise NoPostgres(f"{bin_dir}/initdb --version failed ({exc})") from None
     major = re.search(r"(\d+)", version)
     key = "\n".join([version.strip(), *INITDB_OPTIONS, TEMPLATE_SQL, *(f"{v}={os.environ.get(v, '')}" for v in _ENVIRONMENT)])
     digest = hashlib.sha256(key.encode()).hexdigest()[:12]
@@ -202,7 +211,8 @@ def start(bin_dir: str, template: Path, attempts: int = 3) -> Cluster:
                      f"-p {port} -k {folder} {SERVER_OPTIONS}", "start")
                 return Cluster(bin_dir, folder, port)
             except NoPostgres as exc:
-                failure = exc
+                log = (folder / "log").read_text(errors="replace").strip().splitlines() if (folder / "log").exists() else []
+                failure = f"{exc}: {log[-1][:200]}" if log else str(exc)  # pg_ctl itself only says to read the log
         raise NoPostgres(f"{failure}; template {template}: remove it to build it again")
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
