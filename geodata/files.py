@@ -13,7 +13,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-__all__ = ["atomic_copy", "atomic_write_bytes", "cache_dir"]
+__all__ = ["atomic_copy", "atomic_write_bytes", "cache_dir", "publish_dir"]
 
 
 def cache_dir() -> Path:
@@ -52,3 +52,21 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 def atomic_copy(src: Path, dest: Path) -> None:
     """Copy ``src`` to ``dest`` atomically (the folder of ``dest`` must exist)."""
     _replace_via_temp(Path(dest), lambda tmp: shutil.copyfile(src, tmp))
+
+
+def publish_dir(work: Path, final: Path, marker: str) -> None:
+    """Rename the finished folder ``work`` to ``final``, unless a concurrent build finished first.
+
+    A build fills ``work`` (beside ``final``, on the same file system) and writes the file
+    ``marker`` in it last, so a ``final`` holding ``marker`` is complete. One without it (a build
+    interrupted before its rename) is removed first. When the rename fails because another
+    process has published a complete ``final`` meanwhile, that one is kept and ``work`` is left
+    for the caller to remove; any other failure is raised.
+    """
+    if final.exists() and not (final / marker).is_file():
+        shutil.rmtree(final, ignore_errors=True)
+    try:
+        os.rename(work, final)
+    except OSError:
+        if not (final / marker).is_file():
+            raise

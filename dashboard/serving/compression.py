@@ -18,7 +18,6 @@ Streamlit untouched. ``dashboard/app.py`` installs the middleware with ``st.App`
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -29,7 +28,7 @@ from servestatic.compress import Compressor
 from servestatic.utils import decode_path_info
 from starlette.middleware import Middleware
 
-from geodata.files import cache_dir
+from geodata.files import cache_dir, publish_dir
 
 __all__ = ["COMPLETE", "ensure_mirror", "middleware", "mirror_dir", "streamlit_static_dir"]
 
@@ -95,13 +94,7 @@ def ensure_mirror(root: Path | None = None, source: Path | None = None) -> Path:
     try:
         count = _build(source, work)
         (work / COMPLETE).write_text(f"{count} files\n", encoding="utf-8")  # no path: nothing about the install
-        if final.exists():  # a half-built mirror from an interrupted start
-            shutil.rmtree(final, ignore_errors=True)
-        try:
-            os.rename(work, final)
-        except OSError:
-            if not (final / COMPLETE).is_file():  # not a concurrent start that won the race
-                raise
+        publish_dir(work, final, COMPLETE)  # a half-built mirror is replaced; a concurrent start's kept
     finally:
         if work.exists():
             shutil.rmtree(work, ignore_errors=True)

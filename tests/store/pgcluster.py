@@ -36,7 +36,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from geodata.files import cache_dir
+from geodata.files import cache_dir, publish_dir
 
 __all__ = ["Cluster", "NoPostgres", "bindir", "ensure_template", "start", "template_dir"]
 
@@ -138,13 +138,7 @@ def ensure_template(bin_dir: str, root: Path | None = None) -> Path:
         _run(bin_dir, "postgres", "--single", "-D", str(data), "-F", "template1", stdin=TEMPLATE_SQL)
         shutil.move(data, work / "data")
         (work / COMPLETE).write_text(f"{' '.join(INITDB_OPTIONS)}\n", encoding="utf-8")
-        if final.exists() and not (final / COMPLETE).is_file():  # not one a concurrent build finished
-            shutil.rmtree(final, ignore_errors=True)
-        try:
-            os.rename(work, final)
-        except OSError:
-            if not (final / COMPLETE).is_file():  # not a concurrent build that won the race
-                raise
+        publish_dir(work, final, COMPLETE)  # a half-built template is replaced; a concurrent build's kept
     finally:
         shutil.rmtree(build, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
