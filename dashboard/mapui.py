@@ -225,6 +225,15 @@ _WORKSPACE = Template("""{% macro script(this, kwargs) %}
   if (start.view) map.setView([start.view[1], start.view[2]], start.view[0], {animate: false});
   if (start.view || start.layers !== null) save();
   map.on('moveend overlayadd overlayremove', save);
+  // Leaflet focuses the map on a press (its keyboard handler) with a plain focus(), which scrolls the
+  // page to bring the whole iframe into view: with the page scrolled so that the map's top was out of
+  // view, the press and the release then landed in different places and the click was lost (every
+  // time, in Chromium, at 1440x900 with the page scrolled 150 or 300 px). Focused here first, without
+  // scrolling, Leaflet's handler finds the map focused and does nothing.
+  var box = map.getContainer();
+  box.addEventListener('mousedown', function(){
+    if (document.activeElement !== box) box.focus({preventScroll: true});
+  }, true);
   // Paths are selected with the mouse; the keyboard reaches the place markers. No focus box on a click.
   map.getPane('overlayPane').addEventListener('mousedown', function(e){ if (e.target.blur) setTimeout(function(){ e.target.blur(); }, 0); });
   var legend = L.control({position: 'topleft'});
