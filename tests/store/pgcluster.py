@@ -30,13 +30,13 @@ import os
 import pwd
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from geodata.files import cache_dir, publish_dir
+from tests.e2e.server import free_port
 
 __all__ = ["Cluster", "NoPostgres", "bindir", "ensure_template", "start", "template_dir"]
 
@@ -158,12 +158,6 @@ def _scratch() -> str | None:
     return SHM if st.f_bavail * st.f_frsize >= SHM_NEEDED and os.access(SHM, os.W_OK) else None
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @dataclass
 class Cluster:
     """A running server on a copy of the template; :meth:`stop` ends it and removes the copy."""
@@ -199,7 +193,7 @@ def start(bin_dir: str, template: Path, attempts: int = 3) -> Cluster:
         shutil.copytree(template / "data", folder / "data", symlinks=True)
         _hand_over(folder)
         for _ in range(attempts):
-            port = _free_port()
+            port = free_port()
             try:
                 _run(bin_dir, "pg_ctl", "-D", str(folder / "data"), "-l", str(folder / "log"), "-w", "-o",
                      f"-p {port} -k {folder} {SERVER_OPTIONS}", "start")
