@@ -245,8 +245,9 @@ def cache_key(gazetteer: Path = GAZETTEER_PATH) -> str:
     return h.hexdigest()
 
 
-def _encoded(key: str, payload: dict) -> list:
-    """The parts of :func:`encode_payload`'s bytes, in order, as buffers (the arrays' own memory, not copies)."""
+def encode_payload(key: str, payload: dict) -> list:
+    """The index as code-free bytes, as buffers to write one after another: magic, header length,
+    JSON header, raw sections (the arrays' own memory, not copies: the index is about 70 MB)."""
     blobs, kind, store, key_type, words, longest, values = payload["automaton"].__reduce__()[1]
     if values is not None:
         raise DataError("name index: the automaton must store integers (STORE_INTS)")
@@ -262,13 +263,8 @@ def _encoded(key: str, payload: dict) -> list:
     return [_MAGIC, struct.pack("<Q", len(header)), header, *sections]
 
 
-def encode_payload(key: str, payload: dict) -> bytes:
-    """The index as code-free bytes: magic, header length, JSON header, raw sections."""
-    return b"".join(_encoded(key, payload))
-
-
 def decode_payload(data: bytes, key: str, automaton: bool = True) -> dict | None:
-    """The payload of :func:`encode_payload` bytes for ``key``; None if they are not that.
+    """The payload of :func:`encode_payload`'s buffers, joined, for ``key``; None if they are not that.
 
     Only call it on bytes whose digest was verified: the automaton's node tables go to
     pyahocorasick's constructor as they are. With ``automaton=False`` the automaton's sections
@@ -352,7 +348,7 @@ def _write_cache(directory: Path, key: str, payload: dict) -> None:
     path, digest_path = _paths(directory)
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        parts = _encoded(key, payload)  # written and hashed part by part: no 70 MB joined copy
+        parts = encode_payload(key, payload)  # written and hashed part by part: no 70 MB joined copy
         digest = hashlib.sha256()
         for part in parts:
             digest.update(part)
